@@ -1,0 +1,180 @@
+"""The Detector: candidates → checks → context → overlap resolution → Findings.
+
+One engine pass per text finds every pattern's candidates (:mod:`piguard.detect.engine`),
+each pattern's check validates them (:mod:`piguard.detect.checks`), context cues adjust the
+score (:mod:`piguard.detect.context`), and a greedy pass keeps the best of overlapping
+candidates (higher score, then longer, then the entity listed first). Offsets are mapped
+back through normalisation, so they index the caller's string.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from functools import cache
+
+from piguard import entities as _entities
+from piguard.detect import context
+from piguard.detect.engine import Engine, Spec
+from piguard.detect.finding import Finding
+from piguard.detect.normalize import normalize
+from piguard.detect.recognizers import all_patterns
+from piguard.detect.recognizers.base import Candidate, Pattern
+
+DEFAULT_MIN_SCORE = 0.5
+CONTEXT_WINDOW = 24
+POSITIVE_BOOST = 0.35
+NEGATIVE_PENALTY = 0.6
+
+# Tie-break between equally scored overlapping candidates: earlier wins.
+_PRIORITY = {name: i for i, name in enumerate((
+    "CN_RESIDENT_ID", "CN_RESIDENCE_PERMIT_HMT", "CN_FOREIGNER_PR_ID", "BANK_CARD", "CN_USCC",
+    "IBAN", "EMAIL_ADDRESS", "PHONE_NUMBER", "IMEI", "VIN", "CN_LICENSE_PLATE", "IP_ADDRESS",
+))}
+
+
+class Detector:
+    """A configured detector. Thread-safe; build once and reuse.
+
+    ``entities`` limits the entity types (unknown names are an error); ``min_score`` is the
+    default threshold; ``ner`` enables the name/address model where installed; ``engine``
+    picks the candidate backend (``"hyperscan"`` or ``"re"``; default: hyperscan when
+    importable).
+    """
+
+    def __init__(self, entities: Sequence[str] | None = None, *, min_score: float = DEFAULT_MIN_SCORE,
+                 ner: bool = True, engine: str | None = None, context_window: int = CONTEXT_WINDOW):
+        self.entities = _check_entities(entities)
+        self.min_score = min_score
+        self.ner = ner
+        self.context_window = context_window
+        self._engine_name = engine
+        self._patterns, self._engine = _build(self.entities, engine)
+        self._lock = threading.Lock()
+
+    @property
+    def backend(self) -> str:
+        return self._engine.backend
+
+    def __repr__(self) -> str:
+        n = "all" if self.entities is None else len(self.entities)
+        return f"Detector(entities={n}, min_score={self.min_score}, backend={self.backend!r})"
+
+    def scan(self, text: str, *, entities: Sequence[str] | None = None,
+             min_score: float | None = None) -> list[Finding]:
+        """Findings in ``text``, sorted by start and non-overlapping."""
+        if not isinstance(text, str):
+            raise TypeError(f"scan() takes a str, not {type(text).__name__}")
+        if entities is not None:
+            wanted = _check_entities(entities)
+            if self.entities is not None:
+                wanted = frozenset(wanted & self.entities)
+            patterns, engine = _build(wanted, self._engine_name)
+        else:
+            wanted, patterns, engine = self.entities, self._patterns, self._engine
+        threshold = self.min_score if min_score is None else min_score
+        return _scan(text, patterns, engine, wanted, threshold, self.context_window)
+
+    def scan_many(self, texts: Iterable[str]) -> Iterator[list[Finding]]:
+        """Findings for each text, in order."""
+        for text in texts:
+            yield self.scan(text)
+
+
+def _check_entities(entities: Sequence[str] | None) -> frozenset[str] | None:
+    if entities is None:
+        return None
+    if isinstance(entities, str):
+        entities = [entities]
+    unknown = [e for e in entities if e not in _entities.CATALOGUE]
+    if unknown:
+        raise ValueError(f"unknown entity name(s): {', '.join(sorted(unknown))}; "
+                         "see `piguard.entities.names()`")
+    return frozenset(entities)
+
+
+@cache
+def _build(wanted: frozenset[str] | None, backend: str | None) -> tuple[list[Pattern], Engine]:
+    patterns = [p for p in all_patterns() if wanted is None or wanted.intersection(p.entities)]
+    specs = [Spec(i, p.regex, p.flags, p.hs) for i, p in enumerate(patterns)]
+    return patterns, Engine(specs, backend)
+
+
+def _scan(text: str, patterns: list[Pattern], engine: Engine, wanted: frozenset[str] | None,
+          threshold: float, window: int) -> list[Finding]:
+    norm = normalize(text)
+    t = norm.text
+    cands: list[Candidate] = []
+    for key, m in engine.matches(t):
+        res = patterns[key].check(t, m)
+        if res is None:
+            continue
+        for c in (res if isinstance(res, list) else (res,)):
+            if wanted is not None and c.entity not in wanted:
+                continue
+            c = _apply_context(t, c, window)
+            if c is not None and c.score >= threshold:
+                cands.append(c)
+    if not cands:
+        return []
+    kept = _resolve(cands)
+    out = []
+    for c in kept:
+        s, e = norm.span(c.start, c.end)
+        out.append(Finding(c.entity, s, e, round(c.score, 4), c.evidence))
+    return out
+
+
+def _apply_context(text: str, c: Candidate, window: int) -> Candidate | None:
+    if any(ev.startswith("context:") for ev in c.evidence):
+        return c  # the cue is part of the pattern
+    cue = context.nearest_cue_before(text, c.start, window)
+    if cue is not None and c.entity in cue.positive_for:
+        score = c.score if c.score >= 1.0 else min(0.99, c.score + POSITIVE_BOOST)
+        return Candidate(c.entity, c.start, c.end, score, (*c.evidence, f"context:{cue.keyword}"))
+    if cue is not None and cue.negative:
+        if c.needs_context:
+            return None
+        return Candidate(c.entity, c.start, c.end, c.score - NEGATIVE_PENALTY,
+                         (*c.evidence, f"context-negative:{cue.keyword}"))
+    after = context.cue_right_after(text, c.end)
+    if after is not None and c.entity in after.positive_for:
+        score = c.score if c.score >= 1.0 else min(0.99, c.score + POSITIVE_BOOST)
+        return Candidate(c.entity, c.start, c.end, score, (*c.evidence, f"context:{after.keyword}"))
+    if c.needs_context:
+        return None
+    return c
+
+
+def _resolve(cands: list[Candidate]) -> list[Candidate]:
+    cands.sort(key=lambda c: (c.start, c.end))
+    if all(a.end <= b.start for a, b in itertools.pairwise(cands)):
+        return cands  # the common case: nothing overlaps
+    cands.sort(key=lambda c: (-c.score, -(c.end - c.start), _PRIORITY.get(c.entity, 99), c.start))
+    starts: list[int] = []
+    kept: list[Candidate] = []
+    for c in cands:
+        i = bisect.bisect_right(starts, c.start)
+        if i > 0 and kept[i - 1].end > c.start:
+            continue
+        if i < len(kept) and kept[i].start < c.end:
+            continue
+        starts.insert(i, c.start)
+        kept.insert(i, c)
+    return kept
+
+
+_default: Detector | None = None
+_default_lock = threading.Lock()
+
+
+def default_detector() -> Detector:
+    """The process-wide default detector (built on first use)."""
+    global _default
+    if _default is None:
+        with _default_lock:
+            if _default is None:
+                _default = Detector()
+    return _default

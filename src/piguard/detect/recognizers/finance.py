@@ -1,0 +1,79 @@
+"""Financial identifiers: payment cards, bank accounts, IBANs.
+
+- ``BANK_CARD``: ISO/IEC 7812 PAN, 15–19 digits (groups of 4 with spaces or hyphens
+  allowed), on a known brand prefix (UnionPay 62 / 81 and PBOC domestic 9 and 6, Visa 4,
+  Mastercard 51–55 and 2221–2720, AmEx 34/37, JCB 3528–3589, Diners 36/38, Discover 6011/65),
+  Luhn check. Some legacy domestic debit cards fail Luhn: a 62-prefixed number that fails is
+  kept only with a card cue (卡号/银行卡/开户行) and a lower score.
+- ``BANK_ACCOUNT``: an account number (账号) right after its cue; no checksum exists.
+- ``IBAN``: ISO 13616, country-specific length and mod-97 (python-stdnum).
+"""
+
+from __future__ import annotations
+
+import re
+
+from piguard.detect import checks
+from piguard.detect.recognizers.base import B, Candidate, E, Pattern
+
+_BRANDS = (
+    ("62", "unionpay"), ("81", "unionpay"), ("4", "visa"), ("34", "amex"), ("37", "amex"),
+    ("36", "diners"), ("38", "diners"), ("6011", "discover"), ("65", "discover"),
+    ("9", "domestic"), ("60", "domestic"), ("68", "domestic"),
+)
+
+
+def _brand(digits: str) -> str | None:
+    if digits[:2] in ("51", "52", "53", "54", "55") or 2221 <= int(digits[:4]) <= 2720:
+        return "mastercard"
+    if 3528 <= int(digits[:4]) <= 3589:
+        return "jcb"
+    for prefix, brand in _BRANDS:
+        if digits.startswith(prefix):
+            return brand
+    return None
+
+
+def _card(text: str, m: re.Match[str]) -> Candidate | None:
+    value = m.group()
+    digits = value.replace(" ", "").replace("-", "")
+    n = len(digits)
+    if n < 15 or n > 19:
+        return None
+    brand = _brand(digits)
+    if brand is None:
+        return None
+    if (brand == "amex" and n != 15) or (brand != "amex" and n == 15):
+        return None
+    if checks.luhn_valid(digits):
+        return Candidate("BANK_CARD", m.start(), m.end(), 1.0,
+                         ("pattern:card", "check:luhn", f"brand:{brand}"))
+    if brand == "unionpay" and n >= 16:
+        return Candidate("BANK_CARD", m.start(), m.end(), 0.45,
+                         ("pattern:card", "check:luhn-failed", f"brand:{brand}"), needs_context=True)
+    return None
+
+
+def _account(text: str, m: re.Match[str]) -> Candidate | None:
+    digits = m.group("v").replace(" ", "").replace("-", "")
+    if not 8 <= len(digits) <= 30:
+        return None
+    return Candidate("BANK_ACCOUNT", m.start("v"), m.end("v"), 0.8,
+                     ("pattern:bank-account", "context:账号"))
+
+
+def _iban(text: str, m: re.Match[str]) -> Candidate | None:
+    if not checks.iban_valid(m.group()):
+        return None
+    return Candidate("IBAN", m.start(), m.end(), 1.0, ("pattern:iban", "check:mod97"))
+
+
+PATTERNS = (
+    Pattern("card", B + r"(?:[0-9]{4}[ -]?){3}[0-9]{4}(?:[ -]?[0-9]{1,3})?" + E, _card, ("BANK_CARD",)),
+    Pattern("card-amex", B + r"3[47][0-9]{2}[ -]?[0-9]{6}[ -]?[0-9]{5}" + E, _card, ("BANK_CARD",)),
+    Pattern("bank-account",
+            r"(?:银行账号|收款账号|对公账户|银行账户|账号|(?<![A-Za-z])(?:account (?:no\.?|number)|acct\.?(?: no\.?)?))"
+            r"[ :：#]{0,3}(?P<v>[0-9][0-9 -]{6,34}[0-9])" + E,
+            _account, ("BANK_ACCOUNT",), flags=re.IGNORECASE),
+    Pattern("iban", B + r"[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?" + E, _iban, ("IBAN",)),
+)
