@@ -137,9 +137,11 @@ def division_valid_for_birth_year(code: str, birth_year: int, *, grace_years: in
     first issued in 1984, so people born before 1980 carry codes of the 1980s or later).
     810000/820000/830000 (HK/Macao/Taiwan residence permits) are valid for every birth year.
 
-    ``grace_years`` widens the window for codes that lingered in use after their official
-    abolition (police stations sometimes kept issuing an old code for a while); a failed
-    check is evidence against a number, not proof that it is fake.
+    ``grace_years`` widens the window, for codes that may have stayed in use a little after
+    their official abolition and for abolition years that are only known to the year (taken
+    from year-end snapshots).  The table also lacks some codes seen in real numbers (市辖区
+    summary codes, development-zone codes; see PROVENANCE.md), so a failed check is evidence
+    against a number, not proof that it is fake.
     """
     if code in RESIDENCE_PERMIT_PREFIXES:
         return True

@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
 
 from piguard import entities as _entities
@@ -52,7 +52,7 @@ class Detector:
         self.context_window = context_window
         self._engine_name = engine
         self._patterns, self._engine = _build(self.entities, engine)
-        self._lock = threading.Lock()
+        self._ner = _load_ner() if ner else None
 
     @property
     def backend(self) -> str:
@@ -75,7 +75,7 @@ class Detector:
         else:
             wanted, patterns, engine = self.entities, self._patterns, self._engine
         threshold = self.min_score if min_score is None else min_score
-        return _scan(text, patterns, engine, wanted, threshold, self.context_window)
+        return _scan(text, patterns, engine, wanted, threshold, self.context_window, self._ner)
 
     def scan_many(self, texts: Iterable[str]) -> Iterator[list[Finding]]:
         """Findings for each text, in order."""
@@ -103,7 +103,7 @@ def _build(wanted: frozenset[str] | None, backend: str | None) -> tuple[list[Pat
 
 
 def _scan(text: str, patterns: list[Pattern], engine: Engine, wanted: frozenset[str] | None,
-          threshold: float, window: int) -> list[Finding]:
+          threshold: float, window: int, ner: NerFunc | None = None) -> list[Finding]:
     norm = normalize(text)
     t = norm.text
     cands: list[Candidate] = []
@@ -116,6 +116,10 @@ def _scan(text: str, patterns: list[Pattern], engine: Engine, wanted: frozenset[
                 continue
             c = _apply_context(t, c, window)
             if c is not None and c.score >= threshold:
+                cands.append(c)
+    if ner is not None and (wanted is None or not wanted.isdisjoint(NER_ENTITIES)):
+        for c in ner(t):
+            if (wanted is None or c.entity in wanted) and c.score >= threshold:
                 cands.append(c)
     if not cands:
         return []
@@ -164,6 +168,25 @@ def _resolve(cands: list[Candidate]) -> list[Candidate]:
         starts.insert(i, c.start)
         kept.insert(i, c)
     return kept
+
+
+NER_ENTITIES = frozenset(("PERSON_NAME", "ADDRESS"))
+NerFunc = Callable[[str], list[Candidate]]
+
+
+def _load_ner() -> NerFunc | None:
+    """The name/address recognizer, when the package ships one (``piguard.ner.recognize``).
+
+    It receives the normalised text and returns :class:`Candidate` spans of ``PERSON_NAME``
+    and ``ADDRESS``; it decides itself where the model is worth running (cheap triggers).
+    """
+    try:
+        from piguard.ner import recognize
+    except ImportError as exc:
+        if exc.name not in ("piguard.ner",):
+            raise
+        return None
+    return recognize
 
 
 _default: Detector | None = None

@@ -92,7 +92,7 @@ def _nanp(text: str, m: re.Match[str]) -> Candidate | None:
                      ("pattern:nanp-phone", "check:phonenumbers", "kind:international"))
 
 
-_TLD_OK = re.compile(r"\.[A-Za-z]{2,24}$")
+_TLD_OK = re.compile(r"\.(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9-]{1,59})$")
 
 
 def _email(text: str, m: re.Match[str]) -> Candidate | None:
@@ -127,7 +127,7 @@ PATTERNS = (
             _nanp, ("PHONE_NUMBER",)),
     Pattern("email",
             r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+"
-            r"[A-Za-z]{2,24}(?![A-Za-z0-9-])",
+            r"(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9-]{1,59})(?![A-Za-z0-9-])",
             _email, ("EMAIL_ADDRESS",)),
     Pattern("qq", r"(?:(?<![A-Za-z])QQ|扣扣)(?:号码?|号|账号)?[ :：]{0,3}(?P<v>[1-9][0-9]{4,10})" + E,
             _cued("CN_QQ", "qq", "QQ"), ("CN_QQ",), flags=re.IGNORECASE),

@@ -19,7 +19,8 @@ from piguard.detect.recognizers.base import B, Candidate, E, Pattern
 _BRANDS = (
     ("62", "unionpay"), ("81", "unionpay"), ("4", "visa"), ("34", "amex"), ("37", "amex"),
     ("36", "diners"), ("38", "diners"), ("6011", "discover"), ("65", "discover"),
-    ("9", "domestic"), ("60", "domestic"), ("68", "domestic"),
+    ("9", "domestic"), ("60", "domestic"), ("68", "domestic"), ("30", "diners"),
+    ("50", "maestro"), ("56", "maestro"), ("57", "maestro"), ("58", "maestro"), ("6", "maestro"),
 )
 
 
@@ -38,12 +39,12 @@ def _card(text: str, m: re.Match[str]) -> Candidate | None:
     value = m.group()
     digits = value.replace(" ", "").replace("-", "")
     n = len(digits)
-    if n < 15 or n > 19:
+    if n < 14 or n > 19:
         return None
     brand = _brand(digits)
     if brand is None:
         return None
-    if (brand == "amex" and n != 15) or (brand != "amex" and n == 15):
+    if (n == 15) != (brand == "amex") or (n == 14 and brand != "diners"):
         return None
     if checks.luhn_valid(digits):
         return Candidate("BANK_CARD", m.start(), m.end(), 1.0,
@@ -63,17 +64,22 @@ def _account(text: str, m: re.Match[str]) -> Candidate | None:
 
 
 def _iban(text: str, m: re.Match[str]) -> Candidate | None:
-    if not checks.iban_valid(m.group()):
-        return None
-    return Candidate("IBAN", m.start(), m.end(), 1.0, ("pattern:iban", "check:mod97"))
+    value = m.group()
+    # The pattern is greedy over 4-character groups; a word after the IBAN ("… 8901 X in")
+    # can be swallowed, so shorter prefixes ending at a separator are tried too.
+    ends = [len(value)] + [i for i in range(len(value) - 1, 14, -1) if value[i] in " -"]
+    for end in ends:
+        if checks.iban_valid(value[:end].replace("-", "")):
+            return Candidate("IBAN", m.start(), m.start() + end, 1.0, ("pattern:iban", "check:mod97"))
+    return None
 
 
 PATTERNS = (
     Pattern("card", B + r"(?:[0-9]{4}[ -]?){3}[0-9]{4}(?:[ -]?[0-9]{1,3})?" + E, _card, ("BANK_CARD",)),
-    Pattern("card-amex", B + r"3[47][0-9]{2}[ -]?[0-9]{6}[ -]?[0-9]{5}" + E, _card, ("BANK_CARD",)),
+    Pattern("card-amex-diners", B + r"3[0-9]{3}[ -]?[0-9]{6}[ -]?[0-9]{4,5}" + E, _card, ("BANK_CARD",)),
     Pattern("bank-account",
             r"(?:银行账号|收款账号|对公账户|银行账户|账号|(?<![A-Za-z])(?:account (?:no\.?|number)|acct\.?(?: no\.?)?))"
             r"[ :：#]{0,3}(?P<v>[0-9][0-9 -]{6,34}[0-9])" + E,
             _account, ("BANK_ACCOUNT",), flags=re.IGNORECASE),
-    Pattern("iban", B + r"[A-Z]{2}[0-9]{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?" + E, _iban, ("IBAN",)),
+    Pattern("iban", B + r"[A-Z]{2}[0-9]{2}(?:[ -]?[A-Z0-9]{4}){2,7}(?:[ -]?[A-Z0-9]{1,4})?" + E, _iban, ("IBAN",)),
 )

@@ -38,6 +38,9 @@ def _id18(text: str, m: re.Match[str]) -> Candidate | None:
     value = m.group().replace(" ", "").replace("-", "")
     try:
         kind, _birth = checks.validate_cn_id18(value.upper())
+    except checks.UnknownRegion:
+        return Candidate("CN_RESIDENT_ID", m.start(), m.end(), 0.75,
+                         ("pattern:id18", "check:mod11-2", "check:date", "check:region-unknown"))
     except checks.InvalidIdentifier:
         return None
     ev = ("pattern:id18", "check:mod11-2", "check:date",

@@ -130,7 +130,7 @@ _CUE_RE = "|".join(re.escape(c) for c in _CUES)
 PATTERNS = (
     Pattern("national-id",
             r"(?<![A-Za-z])(?P<cue>" + _CUE_RE + r")(?![A-Za-z])"
-            r"(?:[ ]?(?:no\.?|nr\.?|number|num|#|n°|номер))?[ :：#=]{0,3}"
+            r"(?:[ ]?(?:no\.?|nr\.?|number|num|#|n°|номер))?(?: (?:is|was|:))?[ :：#=]{0,3}"
             r"(?P<v>[0-9A-Za-z][0-9A-Za-z./ -]{3,22}[0-9A-Za-z])",
             _national, tuple(NATIONAL_IDS), flags=re.IGNORECASE,
             # Prefilter on the cue alone, as a whole word: cues such as "SIN" or "PAN" sit

@@ -34,6 +34,10 @@ def _ipv6(text: str, m: re.Match[str]) -> Candidate | None:
         return None
     if addr.is_unspecified or addr.is_loopback:
         return None
+    mapped = addr.ipv4_mapped
+    if mapped is not None and (mapped.is_unspecified or mapped.is_loopback
+                               or str(mapped) == "255.255.255.255"):
+        return None
     return Candidate("IP_ADDRESS", m.start(), m.end(), 0.9, ("pattern:ipv6", "check:ipaddress"))
 
 
@@ -59,9 +63,12 @@ def _cued(entity: str, name: str, cue: str, score: float = 0.9):
 
 
 _H = r"[0-9A-Fa-f]"
-_IPV6 = (r"(?:(?:" + _H + r"{1,4}:){7}" + _H + r"{1,4}"
+_V4 = r"(?:" + _OCTET + r"\.){3}" + _OCTET
+_IPV6 = (r"(?:(?:" + _H + r"{1,4}:){6}" + _V4
+         + r"|(?:" + _H + r"{1,4}:){0,5}(?::" + _H + r"{1,4}){0,4}::?(?:" + _H + r"{1,4}:){0,4}" + _V4
+         + r"|(?:" + _H + r"{1,4}:){7}" + _H + r"{1,4}"
          r"|(?:" + _H + r"{1,4}:){1,7}:"
-         r"|(?:" + _H + r"{1,4}:){0,6}(?::" + _H + r"{1,4}){1,7})")
+         r"|(?:" + _H + r"{1,4}:){0,6}(?::" + _H + r"{1,4}){1,7})(?:%[0-9A-Za-z]{1,16})?")
 
 PATTERNS = (
     Pattern("ipv4", r"(?<![0-9A-Za-z.])" + r"(?:" + _OCTET + r"\.){3}" + _OCTET + r"(?![0-9A-Za-z]|\.[0-9])",
