@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import cache
@@ -22,6 +23,8 @@ from piguard.detect.finding import Finding
 from piguard.detect.normalize import normalize
 from piguard.detect.recognizers import all_patterns
 from piguard.detect.recognizers.base import Candidate, Pattern
+
+_NAME_LIKE = re.compile(r"[A-Z][A-Z_]{1,39}")
 
 DEFAULT_MIN_SCORE = 0.5
 CONTEXT_WINDOW = 24
@@ -90,7 +93,9 @@ def _check_entities(entities: Sequence[str] | None) -> frozenset[str] | None:
         entities = [entities]
     unknown = [e for e in entities if e not in _entities.CATALOGUE]
     if unknown:
-        raise ValueError(f"unknown entity name(s): {', '.join(sorted(unknown))}; "
+        # Echo only what looks like an entity name: a value pasted by mistake must not leak.
+        shown = sorted(e if _NAME_LIKE.fullmatch(str(e)) else "<not an entity name>" for e in unknown)
+        raise ValueError(f"unknown entity name(s): {', '.join(shown)}; "
                          "see `piguard.entities.names()`")
     return frozenset(entities)
 
