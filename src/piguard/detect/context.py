@@ -46,6 +46,8 @@ POSITIVE: dict[str, tuple[str, ...]] = {
     "开户行": ("BANK_CARD", "BANK_ACCOUNT"), "card": ("BANK_CARD",), "card number": ("BANK_CARD",),
     "credit card": ("BANK_CARD",), "visa": ("BANK_CARD",), "mastercard": ("BANK_CARD",),
     "iban": ("IBAN",),
+    "统一社会信用代码": ("CN_USCC",), "社会信用代码": ("CN_USCC",), "信用代码": ("CN_USCC",),
+    "credit code": ("CN_USCC",), "uscc": ("CN_USCC",), "税号": ("CN_USCC",),
     # device / vehicle / location
     "imei": ("IMEI",), "串号": ("IMEI",), "设备号": ("IMEI",), "手机串号": ("IMEI",),
     "设备识别码": ("IMEI",),
@@ -103,6 +105,11 @@ def _compile() -> tuple[re.Pattern[str], dict[str, Cue]]:
     cues: dict[str, Cue] = {}
     for kw, ents in POSITIVE.items():
         cues[kw.lower()] = Cue(kw, frozenset(ents), False)
+        if not kw.isascii() and not kw.endswith("号"):
+            # 护照号码 / 回乡证号 / 卡号是: the number words belong to the cue before them,
+            # not to the generic cue 号码 (a phone cue).
+            for suffix in ("号码", "号", "号是", "号码是", "是"):
+                cues.setdefault((kw + suffix).lower(), Cue(kw + suffix, frozenset(ents), False))
     for kw in NEGATIVE:
         prev = cues.get(kw.lower())
         cues[kw.lower()] = Cue(kw, prev.positive_for if prev else frozenset(), True)
@@ -121,18 +128,25 @@ def _whole(text: str, m: re.Match[str]) -> bool:
     s, e = m.span()
     if not text[s].isascii():
         return True
-    return not (s > 0 and _is_letter(text[s - 1])) and not (e < len(text) and _is_letter(text[e]))
+    if s > 0 and _is_letter(text[s - 1]):
+        # camelCase keys count as word starts: appVersion, userPhone
+        if not (text[s].isupper() and text[s - 1].islower()):
+            return False
+    if e < len(text) and _is_letter(text[e]):
+        return text[e].isupper() and text[e - 1].islower()  # phoneNumber, versionCode
+    return True
 
 
-def nearest_cue_before(text: str, start: int, window: int) -> Cue | None:
-    """The keyword nearest to ``start`` within ``window`` characters before it."""
+def nearest_cue_before(text: str, start: int, window: int) -> tuple[Cue | None, int]:
+    """The keyword nearest to ``start`` within ``window`` characters before it, and the gap
+    (characters between the keyword's end and ``start``)."""
     last = None
     for m in _CUE_RE.finditer(text, max(0, start - window), start):
         if _whole(text, m):
             last = m
     if last is None:
-        return None
-    return _CUES[last.group().lower()]
+        return None, window
+    return _CUES[last.group().lower()], start - last.end()
 
 
 def cue_right_after(text: str, end: int, window: int = 6) -> Cue | None:

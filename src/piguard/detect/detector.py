@@ -30,10 +30,11 @@ DEFAULT_MIN_SCORE = 0.5
 CONTEXT_WINDOW = 24
 POSITIVE_BOOST = 0.35
 NEGATIVE_PENALTY = 0.6
+NEGATIVE_WINDOW = 6  # a negative cue must label the value itself ("订单号：…", "ts=…")
 
 # Tie-break between equally scored overlapping candidates: earlier wins.
 _PRIORITY = {name: i for i, name in enumerate((
-    "CN_RESIDENT_ID", "CN_RESIDENCE_PERMIT_HMT", "CN_FOREIGNER_PR_ID", "BANK_CARD", "CN_USCC",
+    "CN_RESIDENT_ID", "CN_RESIDENCE_PERMIT_HMT", "CN_FOREIGNER_PR_ID", "CN_USCC", "BANK_CARD",
     "IBAN", "EMAIL_ADDRESS", "PHONE_NUMBER", "IMEI", "VIN", "CN_LICENSE_PLATE", "IP_ADDRESS",
 ))}
 
@@ -139,11 +140,11 @@ def _scan(text: str, patterns: list[Pattern], engine: Engine, wanted: frozenset[
 def _apply_context(text: str, c: Candidate, window: int) -> Candidate | None:
     if any(ev.startswith("context:") for ev in c.evidence):
         return c  # the cue is part of the pattern
-    cue = context.nearest_cue_before(text, c.start, window)
+    cue, gap = context.nearest_cue_before(text, c.start, window)
     if cue is not None and c.entity in cue.positive_for:
         score = c.score if c.score >= 1.0 else min(0.99, c.score + POSITIVE_BOOST)
         return Candidate(c.entity, c.start, c.end, score, (*c.evidence, f"context:{cue.keyword}"))
-    if cue is not None and cue.negative:
+    if cue is not None and cue.negative and gap <= NEGATIVE_WINDOW:
         if c.needs_context:
             return None
         return Candidate(c.entity, c.start, c.end, c.score - NEGATIVE_PENALTY,

@@ -29,7 +29,28 @@ def _digits(value: str) -> str:
     return "".join(_DIGITS.findall(value))
 
 
+_FOREIGN_CC_BEFORE = re.compile(r"\+(?!86)[0-9]{1,3}[ -]?$")
+
+
+def glued(text: str, start: int, end: int) -> bool:
+    """True when the value is one group of a longer separated number or token:
+    ``5250 0396 9076 4798``, ``uuid=5f3c-0396-9076-4798-…``."""
+    if start >= 2:
+        sep, before = text[start - 1], text[start - 2]
+        if (sep == "-" and before.isascii() and before.isalnum()) or (sep == " " and before.isdigit()):
+            return True
+    if end + 1 < len(text):
+        sep, after = text[end], text[end + 1]
+        if (sep == "-" and after.isascii() and after.isalnum()) or (sep == " " and after.isdigit()):
+            return True
+    return False
+
+
 def _cn_mobile(text: str, m: re.Match[str]) -> Candidate | None:
+    if glued(text, m.start(), m.end()):
+        return None
+    if not m.group().startswith(("+", "00", "86")) and _FOREIGN_CC_BEFORE.search(text, max(0, m.start() - 6), m.start()):
+        return None  # the national part of a foreign number: +49 151 3965 6892
     digits = _digits(m.group())
     if len(digits) > 11:
         digits = digits[-11:]
@@ -40,6 +61,8 @@ def _cn_mobile(text: str, m: re.Match[str]) -> Candidate | None:
 
 
 def _cn_landline(text: str, m: re.Match[str]) -> Candidate | None:
+    if glued(text, m.start(), m.end()):
+        return None
     value = m.group()
     digits = _digits(value)
     if value.startswith(("+", "00")):
@@ -129,10 +152,12 @@ PATTERNS = (
             r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+"
             r"(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9-]{1,59})(?![A-Za-z0-9-])",
             _email, ("EMAIL_ADDRESS",)),
-    Pattern("qq", r"(?:(?<![A-Za-z])QQ|扣扣)(?:号码?|号|账号)?[ :：]{0,3}(?P<v>[1-9][0-9]{4,10})" + E,
+    Pattern("qq", r"(?:(?<![A-Za-z])QQ|扣扣)(?:号码?|号|账号)?(?:是|为| is| number is| no\.?)?[ :：=]{0,3}"
+            r"(?P<v>[1-9][0-9]{4,10})" + E,
             _cued("CN_QQ", "qq", "QQ"), ("CN_QQ",), flags=re.IGNORECASE),
     Pattern("wechat",
-            r"(?:(?:微信号?|[vV]信)[ :：]{0,3}|(?<![A-Za-z])(?:wechat(?: ?id)?|weixin|wx|vx)[ :：]{1,3})"
+            r"(?:(?:微信号?|[vV]信)(?:吧|是|为|号是)?[ :：]{0,3}"
+            r"|(?<![A-Za-z])(?:wechat(?: ?id)?|weixin|wx|vx)(?: is|[ :：=]){1,3}[ ]?)"
             r"(?P<v>[A-Za-z][A-Za-z0-9_-]{5,19})(?![A-Za-z0-9_-])",
             _cued("CN_WECHAT_ID", "wechat", "微信"), ("CN_WECHAT_ID",), flags=re.IGNORECASE),
     Pattern("wxid", r"(?<![A-Za-z0-9_])(?P<v>wxid_[a-z0-9]{8,24})(?![A-Za-z0-9_])",

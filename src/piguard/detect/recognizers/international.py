@@ -137,7 +137,7 @@ PATTERNS = (
             # inside common words, and the value part would report every possible end.
             hs=r"(?:^|[^A-Za-z])(?:" + _CUE_RE + r")(?:[^A-Za-z]|$)"),
     Pattern("us-ssn",
-            B + r"(?!000|666|9)[0-9]{3}(?:-(?!00)[0-9]{2}-|(?!00)[0-9]{2})(?!0000)[0-9]{4}" + E,
+            B + r"(?!000|666|9)[0-9]{3}(?:-(?!00)[0-9]{2}-| (?!00)[0-9]{2} |(?!00)[0-9]{2})(?!0000)[0-9]{4}" + E,
             _ssn, ("US_SSN",)),
     Pattern("passport",
             r"(?<![A-Za-z])passport(?: (?:no\.?|number|#))?[ :：#]{0,3}(?P<v>[A-Z0-9]{6,9})" + E,

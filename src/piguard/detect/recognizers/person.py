@@ -57,6 +57,6 @@ _DATE = (r"(?:(?:19|20)[0-9]{2}(?:[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12][0-
 PATTERNS = (
     Pattern("dob",
             r"(?:出生日期|出生年月日?|生日|出生于|(?<![A-Za-z])(?:DOB|D\.O\.B\.?|date of birth|birth ?date|"
-            r"birthday|born(?: on)?))[ :：]{0,3}(?P<v>" + _DATE + r")(?![0-9])",
+            r"birthday|born(?: on)?))(?:是|为|:| is| was)?[ :：=]{0,3}(?P<v>" + _DATE + r")(?![0-9])",
             _dob, ("DATE_OF_BIRTH",), flags=re.IGNORECASE),
 )

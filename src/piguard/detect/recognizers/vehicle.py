@@ -42,11 +42,14 @@ def _vin(text: str, m: re.Match[str]) -> Candidate | None:
 
 
 def _geo(text: str, m: re.Match[str]) -> Candidate | None:
-    lat, lng = float(m.group("lat")), float(m.group("lng"))
+    lat_s, lng_s = m.group("lat"), m.group("lng")
+    lat, lng = float(lat_s), float(lng_s)
     if not (-90 <= lat <= 90 and -180 <= lng <= 180):
         return None
-    return Candidate("GEO_COORDINATE", m.start(), m.end(), 0.55, ("pattern:lat-lng", "check:range"),
-                     needs_context=True)
+    # Five or more decimals on both (about a metre) is a position, not a ratio or a price.
+    precise = min(len(lat_s) - lat_s.index(".") - 1, len(lng_s) - lng_s.index(".") - 1) >= 5
+    return Candidate("GEO_COORDINATE", m.start(), m.end(), 0.6 if precise else 0.55,
+                     ("pattern:lat-lng", "check:range"), needs_context=not precise)
 
 
 PATTERNS = (
@@ -56,7 +59,7 @@ PATTERNS = (
             _plate, ("CN_LICENSE_PLATE",)),
     Pattern("vin", B + r"[A-HJ-NPR-Z0-9]{17}" + E, _vin, ("VIN",)),
     Pattern("lat-lng",
-            r"(?<![0-9A-Za-z.])(?P<lat>[-+]?(?:[1-8]?[0-9]|90)\.[0-9]{4,8})[ ]*[,，][ ]*"
+            r"(?<![0-9A-Za-z.])(?P<lat>[-+]?(?:[1-8]?[0-9]|90)\.[0-9]{4,8})(?:[ ]*[,，][ ]*|[ ]{1,3})"
             r"(?P<lng>[-+]?(?:1[0-7][0-9]|[1-9]?[0-9]|180)\.[0-9]{4,8})(?![0-9A-Za-z.])",
             _geo, ("GEO_COORDINATE",)),
 )
