@@ -33,7 +33,7 @@ except ImportError:  # pragma: no cover
 HAVE_HYPERSCAN = _hs is not None
 BACKEND = "hyperscan" if HAVE_HYPERSCAN and os.environ.get("PIGUARD_ENGINE") != "re" else "re"
 
-_RANGE_GAP = 2048  # coalesce flagged lines closer than this into one finditer range
+_RANGE_GAP = 64  # coalesce flagged lines closer than this into one finditer range
 
 _LOOKAROUND = re.compile(r"\(\?<?[=!](?:[^()\\]|\\.|\((?:[^()\\]|\\.)*\))*\)")
 

@@ -151,7 +151,9 @@ PATTERNS = (
     Pattern("email",
             r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}\.)+"
             r"(?:[A-Za-z]{2,24}|xn--[A-Za-z0-9-]{1,59})(?![A-Za-z0-9-])",
-            _email, ("EMAIL_ADDRESS",)),
+            _email, ("EMAIL_ADDRESS",),
+            # Prefilter on the "@" and its neighbours only: bounded repeats slow the scan.
+            hs=r"[A-Za-z0-9._%+-]@[A-Za-z0-9]"),
     Pattern("qq", r"(?:(?<![A-Za-z])QQ|扣扣)(?:号码?|号|账号)?(?:是|为| is| number is| no\.?)?[ :：=]{0,3}"
             r"(?P<v>[1-9][0-9]{4,10})" + E,
             _cued("CN_QQ", "qq", "QQ"), ("CN_QQ",), flags=re.IGNORECASE),

@@ -75,7 +75,10 @@ def _iban(text: str, m: re.Match[str]) -> Candidate | None:
 
 
 PATTERNS = (
-    Pattern("card", B + r"(?:[0-9]{4}[ -]?){3}[0-9]{4}(?:[ -]?[0-9]{1,3})?" + E, _card, ("BANK_CARD",)),
+    # First digits limited to issued brand ranges (no 0, 1, 20, 21, 28, 29, 7, 80, 82-89), so
+    # date-stamped order numbers (2023…) are not even candidates.
+    Pattern("card", B + r"(?:[3-69][0-9]|2[2-7]|81)[0-9]{2}[ -]?(?:[0-9]{4}[ -]?){2}[0-9]{4}(?:[ -]?[0-9]{1,3})?" + E,
+            _card, ("BANK_CARD",)),
     Pattern("card-amex-diners", B + r"3[0-9]{3}[ -]?[0-9]{6}[ -]?[0-9]{4,5}" + E, _card, ("BANK_CARD",)),
     Pattern("bank-account",
             r"(?:银行账号|收款账号|对公账户|银行账户|账号|(?<![A-Za-z])(?:account (?:no\.?|number)|acct\.?(?: no\.?)?))"

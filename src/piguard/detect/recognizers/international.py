@@ -110,10 +110,7 @@ def _has_check(mod) -> bool:
 
 
 def _ssn(text: str, m: re.Match[str]) -> Candidate:
-    value = m.group()
-    dashed = "-" in value
-    return Candidate("US_SSN", m.start(), m.end(), 0.6 if dashed else 0.45,
-                     ("pattern:us-ssn", "check:ssa-ranges"), needs_context=not dashed)
+    return Candidate("US_SSN", m.start(), m.end(), 0.6, ("pattern:us-ssn", "check:ssa-ranges"))
 
 
 def _passport(text: str, m: re.Match[str]) -> Candidate | None:
@@ -124,21 +121,34 @@ def _passport(text: str, m: re.Match[str]) -> Candidate | None:
                      ("pattern:passport", "context:passport"))
 
 
-_CUES = sorted(_CUE_TO_ENTITIES, key=len, reverse=True)
-_CUE_RE = "|".join(re.escape(c) for c in _CUES)
+# Short upper-case acronyms (PAN, SIN, RUN, NIE …) are everyday words in lower case, so they
+# match case-sensitively; longer cues match in any case.
+_ALL_CUES = [c for _, (_, cues) in NATIONAL_IDS.items() for c in cues]
+_SHORT = sorted({c for c in _ALL_CUES if len(c) <= 4 and c.isupper()}, key=len, reverse=True)
+_LONG = sorted({c.lower() for c in _ALL_CUES if c not in _SHORT}, key=len, reverse=True)
+_VALUE = (r"(?:[ ]?(?:no\.?|nr\.?|number|num|#|n°|номер))?(?: (?:is|was|:))?[ :：#=]{0,3}"
+          r"(?P<v>[0-9A-Za-z][0-9A-Za-z./ -]{3,22}[0-9A-Za-z])")
+
+
+def _national_pattern(name: str, cues: list[str], flags: int) -> Pattern:
+    alt = "|".join(re.escape(c) for c in cues)
+    return Pattern(name, r"(?<![A-Za-z])(?P<cue>" + alt + r")(?![A-Za-z])" + _VALUE,
+                   _national, tuple(NATIONAL_IDS), flags=flags,
+                   # Prefilter on the cue alone, as a whole word: the value part would report
+                   # every possible end.
+                   hs=r"(?:^|[^A-Za-z])(?:" + alt + r")(?:[^A-Za-z]|$)")
 
 PATTERNS = (
-    Pattern("national-id",
-            r"(?<![A-Za-z])(?P<cue>" + _CUE_RE + r")(?![A-Za-z])"
-            r"(?:[ ]?(?:no\.?|nr\.?|number|num|#|n°|номер))?(?: (?:is|was|:))?[ :：#=]{0,3}"
-            r"(?P<v>[0-9A-Za-z][0-9A-Za-z./ -]{3,22}[0-9A-Za-z])",
-            _national, tuple(NATIONAL_IDS), flags=re.IGNORECASE,
-            # Prefilter on the cue alone, as a whole word: cues such as "SIN" or "PAN" sit
-            # inside common words, and the value part would report every possible end.
-            hs=r"(?:^|[^A-Za-z])(?:" + _CUE_RE + r")(?:[^A-Za-z]|$)"),
-    Pattern("us-ssn",
-            B + r"(?!000|666|9)[0-9]{3}(?:-(?!00)[0-9]{2}-| (?!00)[0-9]{2} |(?!00)[0-9]{2})(?!0000)[0-9]{4}" + E,
-            _ssn, ("US_SSN",)),
+    _national_pattern("national-id", _LONG, re.IGNORECASE),
+    _national_pattern("national-id-acronym", _SHORT, 0),
+    Pattern("us-ssn", B + r"(?!000|666|9)[0-9]{3}-(?!00)[0-9]{2}-(?!0000)[0-9]{4}" + E, _ssn, ("US_SSN",)),
+    # Nine bare or space-separated digits are an SSN only right after the cue.
+    Pattern("us-ssn-cued",
+            r"(?<![A-Za-z])(?:SSN|social security(?: number| no\.?)?)(?: is|:)?[ :：#=]{0,3}"
+            r"(?P<v>(?!000|666|9)[0-9]{3}(?: (?!00)[0-9]{2} |(?!00)[0-9]{2})(?!0000)[0-9]{4})" + E,
+            lambda t, m: Candidate("US_SSN", m.start("v"), m.end("v"), 0.9,
+                                   ("pattern:us-ssn", "check:ssa-ranges", "context:SSN")),
+            ("US_SSN",), flags=re.IGNORECASE),
     Pattern("passport",
             r"(?<![A-Za-z])passport(?: (?:no\.?|number|#))?[ :：#]{0,3}(?P<v>[A-Z0-9]{6,9})" + E,
             _passport, ("PASSPORT",), flags=re.IGNORECASE),
