@@ -109,3 +109,44 @@ def test_library_never_logs_or_reprs_values(caplog: pytest.LogCaptureFixture) ->
         captured += str(exc)
     for value in RAW_VALUES:
         assert value not in captured.replace("NOT_AN_ENTITY", "")
+
+
+def test_large_file_in_pieces_keeps_lines_and_offsets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from piguard.cli import scan as scan_mod
+
+    monkeypatch.setattr(scan_mod, "CHUNK_BYTES", 64)
+    monkeypatch.setattr(scan_mod, "CHUNK_CHARS", 64)
+    lines = [f"第{i}行 手机 1380013{i:04d} 备注" for i in range(200)]
+    text = "\n".join(lines) + "\n"
+    (tmp_path / "big.txt").write_text(text, encoding="utf-8")
+    doc = json.loads(run(str(tmp_path / "big.txt"), "--format", "json").stdout)
+    phones = [f for f in doc["findings"] if f["entity"] == "PHONE_NUMBER"]
+    assert len(phones) == 200
+    for i, f in enumerate(phones):
+        assert f["line"] == i + 1
+        assert text[f["start"]:f["end"]] == f"1380013{i:04d}"
+
+
+def test_invalid_utf8_midway_is_reported_and_rest_scanned(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from piguard.cli import scan as scan_mod
+
+    monkeypatch.setattr(scan_mod, "CHUNK_BYTES", 128)
+    good = "手机 13800138000\n".encode() * 20
+    (tmp_path / "mixed.txt").write_bytes(good + b"\xff\xfe broken \xc3\n" + good)
+    res = run(str(tmp_path / "mixed.txt"), "--format", "json")
+    doc = json.loads(res.stdout)
+    assert len(doc["findings"]) == 40
+    assert "undecodable bytes replaced" in res.stderr and "mixed.txt" in res.stderr
+
+
+def test_enormous_single_line_is_scanned_in_pieces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from piguard.cli import scan as scan_mod
+
+    monkeypatch.setattr(scan_mod, "CHUNK_BYTES", 256)
+    monkeypatch.setattr(scan_mod, "CHUNK_CHARS", 256)
+    monkeypatch.setattr(scan_mod, "MAX_LINE_CHARS", 1024)
+    (tmp_path / "one-line.json").write_text('{"phone": "13800138000", "pad": "' + "x" * 5000 + '"}',
+                                            encoding="utf-8")
+    res = run(str(tmp_path / "one-line.json"), "--format", "json")
+    assert res.exit_code == 1
+    assert "scanned in pieces" in res.stderr

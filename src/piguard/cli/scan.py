@@ -7,6 +7,7 @@ stderr. Only masked previews of values are ever printed. Exit 0 when nothing was
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import sys
@@ -14,14 +15,16 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, BinaryIO
 
 import typer
 
 from piguard.cli.app import app
 
 BINARY_SNIFF = 8192
-MAX_FILE_BYTES = 512 * 1024 * 1024
+CHUNK_BYTES = 4 << 20
+CHUNK_CHARS = 4 << 20
+MAX_LINE_CHARS = 64 << 20
 
 
 @dataclass
@@ -57,41 +60,84 @@ def _iter_files(paths: list[str], summary: Summary) -> Iterator[Path | None]:
             summary.skipped.append((p, "no such file or folder"))
 
 
-def _read_text(path: Path, summary: Summary) -> str | None:
-    """The file's text, or None (reason recorded) when it cannot or should not be scanned."""
+def _open(path: Path, summary: Summary) -> BinaryIO | None:
+    """The file opened for reading, or None (reason recorded) when it cannot be scanned."""
     try:
         if not path.is_file():
             summary.skipped.append((str(path), "not a regular file"))
             return None
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            summary.skipped.append((str(path), f"larger than {MAX_FILE_BYTES // 2**20} MiB"))
-            return None
-        with open(path, "rb") as fh:
-            raw = fh.read()
+        return open(path, "rb")  # closed by the caller
     except OSError as exc:
         summary.skipped.append((str(path), f"unreadable: {exc.strerror or type(exc).__name__}"))
         return None
-    if b"\x00" in raw[:BINARY_SNIFF]:
+
+
+def _pieces(fh: BinaryIO, where: str, summary: Summary) -> Iterator[str] | None:
+    """The stream's text in pieces that end at line ends (bounded memory on huge files).
+
+    Encoding: UTF-8 (BOM stripped); a stream whose first block is not UTF-8 but is valid
+    GB18030 is read as GB18030; undecodable bytes are replaced and the place is reported.
+    Returns None for a binary file (NUL byte in the first block).
+    """
+    try:
+        first = fh.read(CHUNK_BYTES)
+    except OSError as exc:
+        summary.skipped.append((where, f"unreadable: {exc.strerror or type(exc).__name__}"))
+        return None
+    if b"\x00" in first[:BINARY_SNIFF]:
         summary.binaries += 1
         return None
-    return _decode(raw, str(path), summary)
+    if first.startswith(b"\xef\xbb\xbf"):
+        first = first[3:]
+    codec = "utf-8"
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(first, final=False)
+    except UnicodeDecodeError:
+        try:
+            codecs.getincrementaldecoder("gb18030")().decode(first, final=False)
+            codec = "gb18030"
+            summary.decode_fallbacks.append(f"{where}: decoded as GB18030")
+        except UnicodeDecodeError:
+            pass
+    return _decode_stream(fh, first, codec, where, summary)
 
 
-def _decode(raw: bytes, where: str, summary: Summary) -> str:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = raw.decode("gb18030")
-        summary.decode_fallbacks.append(f"{where}: decoded as GB18030")
-        return text
-    except UnicodeDecodeError:
-        summary.decode_fallbacks.append(f"{where}: invalid UTF-8, undecodable bytes replaced")
-        return raw.decode("utf-8", errors="replace")
+def _decode_stream(fh: BinaryIO, first: bytes, codec: str, where: str,
+                   summary: Summary) -> Iterator[str]:
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    consumed = 0
+    buf = ""
+    block = first
+    while True:
+        final = not block
+        try:
+            buf += decoder.decode(block, final=final)
+        except UnicodeDecodeError as exc:
+            summary.decode_fallbacks.append(
+                f"{where}: invalid {codec.upper()} near byte {consumed + exc.start:,}; "
+                "undecodable bytes replaced")
+            decoder = codecs.getincrementaldecoder(codec)("replace")
+            buf += decoder.decode(block, final=final)
+        consumed += len(block)
+        if final:
+            if buf:
+                yield buf
+            return
+        if len(buf) >= CHUNK_CHARS:
+            cut = buf.rfind("\n") + 1
+            if cut == 0 and len(buf) >= MAX_LINE_CHARS:
+                cut = len(buf)  # one enormous line: cut it (a value across the cut may be missed)
+                summary.decode_fallbacks.append(f"{where}: a line longer than {MAX_LINE_CHARS:,} "
+                                                "characters was scanned in pieces")
+            if cut:
+                yield buf[:cut]
+                buf = buf[cut:]
+        try:
+            block = fh.read(CHUNK_BYTES)
+        except OSError as exc:
+            summary.skipped.append((where, f"read error after {consumed:,} bytes: "
+                                           f"{exc.strerror or type(exc).__name__}"))
+            block = b""
 
 
 def _line_col(text: str, offset: int, line_starts: list[int]) -> tuple[int, int]:
@@ -155,6 +201,7 @@ def scan(
     from rich.console import Console
 
     from piguard.detect.detector import Detector
+    from piguard.detect.finding import Finding
     from piguard.detect.preview import mask_value
 
     err = Console(stderr=True)
@@ -183,25 +230,40 @@ def scan(
     try:
         for path in files:
             if path is None:
-                raw = sys.stdin.buffer.read()
-                text, where = _decode(raw, "<stdin>", summary), "-"
+                where, fh = "-", sys.stdin.buffer
             else:
-                text, where = _read_text(path, summary), str(path)
+                where, fh = str(path), _open(path, summary)
             if progress is not None:
                 progress.advance(task)
-            if text is None:
+            if fh is None:
                 continue
-            summary.files += 1
-            summary.chars += len(text)
-            found = detector.scan(text)
-            if not found:
+            try:
+                pieces = _pieces(fh, where, summary)
+                if pieces is None:
+                    continue
+                summary.files += 1
+                fr = FileResult(where)
+                line_base = 0
+                char_base = 0
+                for text in pieces:
+                    summary.chars += len(text)
+                    found = detector.scan(text)
+                    if found:
+                        starts = _line_starts(text)
+                        for f in found:
+                            line, col = _line_col(text, f.start, starts)
+                            shifted = Finding(f.entity, f.start + char_base, f.end + char_base,
+                                              f.score, f.evidence)
+                            fr.findings.append((line + line_base, col, shifted,
+                                                mask_value(f.entity, text[f.start:f.end])))
+                            counts[f.entity] += 1
+                    line_base += text.count("\n")
+                    char_base += len(text)
+            finally:
+                if fh is not sys.stdin.buffer:
+                    fh.close()
+            if not fr.findings:
                 continue
-            starts = _line_starts(text)
-            fr = FileResult(where)
-            for f in found:
-                line, col = _line_col(text, f.start, starts)
-                fr.findings.append((line, col, f, mask_value(f.entity, text[f.start:f.end])))
-                counts[f.entity] += 1
             results.append(fr)
             if format == "jsonl":
                 for line, col, f, preview in fr.findings:
