@@ -142,3 +142,20 @@ def test_min_score() -> None:
     text = "login from 203.0.113.45"
     assert piguard.scan(text, min_score=0.99) == []
     assert piguard.scan(text, min_score=0.5)
+
+
+def test_surrogate_region_codes_are_never_ids() -> None:
+    body = "11009919900101001"  # XX0099: structurally impossible outside Hainan's history
+    assert found("身份证 " + body + checks.mod11_2_check(body)) == []
+
+
+def test_unknown_but_plausible_region_kept_lower() -> None:
+    body = "44030119900101001"  # 市辖区-style code missing from the table
+    (f,) = piguard.scan(body + checks.mod11_2_check(body))
+    assert f.entity == "CN_RESIDENT_ID" and f.score < 1.0
+    assert "check:region-unknown" in f.evidence
+
+
+def test_replacement_tags_are_not_cues() -> None:
+    assert found("<BANK_CARD_7> 订单 2023112012345678901") == []
+    assert found("<PHONE_NUMBER_1> 400123456") == []

@@ -112,6 +112,11 @@ def validate_cn_id18(value: str) -> tuple[str, _dt.date]:
     if not _data.division_valid_for_birth_year(region, birth.year):
         if not _data.division_periods(region[:2] + "0000"):
             raise InvalidComponent("unknown province in the region code")
+        if region[2:4] == "00" and region[:2] != "46" and not _data.division_periods(region):
+            # XX00YY: a county directly under a province exists only in Hainan's history
+            # (4600YY, 1988-2003); elsewhere it is structurally impossible, and piguard's
+            # surrogate IDs use such codes so that they can never be someone's number.
+            raise InvalidComponent("the region code cannot be held by anyone")
         raise UnknownRegion("the region code is not in the division table for the birth year")
     return "citizen", birth
 

@@ -137,12 +137,21 @@ def _whole(text: str, m: re.Match[str]) -> bool:
     return True
 
 
+def _in_tag(text: str, s: int, e: int) -> bool:
+    """Inside a replacement tag such as ``<BANK_CARD_7>``: tags are not cues."""
+    lt = text.rfind("<", max(0, s - 32), s)
+    if lt < 0 or text.rfind(">", lt, s) >= 0:
+        return False
+    gt = text.find(">", e, e + 32)
+    return gt >= 0 and text.find("<", e, gt) < 0
+
+
 def nearest_cue_before(text: str, start: int, window: int) -> tuple[Cue | None, int]:
     """The keyword nearest to ``start`` within ``window`` characters before it, and the gap
     (characters between the keyword's end and ``start``)."""
     last = None
     for m in _CUE_RE.finditer(text, max(0, start - window), start):
-        if _whole(text, m):
+        if _whole(text, m) and not _in_tag(text, m.start(), m.end()):
             last = m
     if last is None:
         return None, window
@@ -152,6 +161,6 @@ def nearest_cue_before(text: str, start: int, window: int) -> tuple[Cue | None, 
 def cue_right_after(text: str, end: int, window: int = 6) -> Cue | None:
     """A keyword starting within ``window`` characters after ``end`` (e.g. ``138…（手机）``)."""
     for m in _CUE_RE.finditer(text, end, min(len(text), end + window)):
-        if _whole(text, m):
+        if _whole(text, m) and not _in_tag(text, m.start(), m.end()):
             return _CUES[m.group().lower()]
     return None
