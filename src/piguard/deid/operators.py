@@ -63,7 +63,7 @@ from piguard.deid.ff1 import FF1
 from piguard.deid.keys import HOW_TO_MAKE_A_KEY, Keyring, MissingKeyError
 from piguard.deid.surrogates import UnsupportedValue, compact
 from piguard.detect import checks
-from piguard.detect.preview import MASK_CHAR, keep, mask_value
+from piguard.detect.preview import MASK_CHAR, keep_separated, mask_style
 from piguard.entities import CATALOGUE
 
 __all__ = ["OPERATORS", "TOKEN_RE", "Context", "Operator", "OperatorError", "UnsupportedValue",
@@ -245,23 +245,6 @@ _STYLES = ("id", "phone", "email", "name", "address", "ip", "all")
 MASK_DEFAULTS: dict[str, tuple[int, int]] = {"BANK_CARD": (6, 4)}
 
 
-def _keep_separated(value: str, first: int, last: int, char: str, *, half: bool) -> str:
-    """Keep ``first``/``last`` non-separator characters; separators stay visible."""
-    idx = [i for i, c in enumerate(value) if c not in surrogates._SEPARATORS]
-    n = len(idx)
-    if half:
-        masked = keep("x" * n, first, last, "*")
-        shown = {idx[i] for i, c in enumerate(masked) if c != "*"}
-    else:
-        min_hidden = max(1, n // 3)
-        if n - first - last < min_hidden:
-            scale = max(n - min_hidden, 0) / max(first + last, 1)
-            first, last = int(first * scale), int(last * scale)
-        shown = set(idx[:first]) | (set(idx[n - last:]) if last else set())
-    hidden = set(idx) - shown
-    return "".join(char if i in hidden else c for i, c in enumerate(value))
-
-
 class Mask(Operator):
     name = "mask"
     OPTIONS: ClassVar[dict[str, Option]] = {
@@ -289,19 +272,7 @@ class Mask(Operator):
             last = min(last, 3)  # the birth date ends at position 12 of a legacy number
         elif n != 18:
             first, last = min(first, 1), min(last, 1)
-        return _keep_separated(value, first, last, char, half=False)
-
-    def _name(self, value: str, char: str) -> str:
-        name = value.strip()
-        if name and all("\u3400" <= c <= "\u9fff" for c in name):
-            from piguard.deid import reference
-
-            keep_n = 2 if len(name) >= 3 and name[:2] in reference.compound_surnames() else 1
-            if len(name) == 1:
-                return char
-            return value.replace(name, name[:keep_n] + char * (len(name) - keep_n))
-        # Latin script: initials only (a western surname is as identifying as a given name).
-        return re.sub(r"(?<=\w)\w", char, value)
+        return keep_separated(value, first, last, char, half=False)
 
     def apply(self, value: str, entity: str, ctx: Context) -> str:
         char = self.options["char"]
@@ -310,35 +281,12 @@ class Mask(Operator):
         if entity in ID_ENTITIES and (style is None or style == "id"):
             return self._id(value, char)
         if first is not None or last is not None:
-            return _keep_separated(value, first or 0, last or 0, char, half=False)
+            return keep_separated(value, first or 0, last or 0, char, half=False)
         if style is None and entity in MASK_DEFAULTS:
             f, lst = MASK_DEFAULTS[entity]
-            return _keep_separated(value, f, lst, char, half=False)
+            return keep_separated(value, f, lst, char, half=False)
         style = style or (CATALOGUE[entity].mask if entity in CATALOGUE else "all")
-        if style == "name":
-            return self._name(value, char)
-        if style.startswith("keep:"):
-            _, f, lst = style.split(":")
-            return _keep_separated(value, int(f), int(lst), char, half=True)
-        if style == "all":
-            return char * len(value)
-        masked = _mask_with_style(style, value)
-        return masked if char == MASK_CHAR else masked.replace(MASK_CHAR, char)
-
-
-@functools.cache
-def _style_probe(style: str) -> str | None:
-    return next((e.name for e in CATALOGUE.values() if e.mask == style), None)
-
-
-def _mask_with_style(style: str, value: str) -> str:
-    """The preview mask of a named style.
-
-    :func:`piguard.detect.preview.mask_value` dispatches on an entity's catalogue style, so
-    a style is applied through an entity that has it.
-    """
-    probe = _style_probe(style)
-    return mask_value(probe, value) if probe else MASK_CHAR * len(value)
+        return mask_style(style, value, char)
 
 
 # -- hash -------------------------------------------------------------------------------------

@@ -61,6 +61,7 @@ from piguard.deid import reference
 from piguard.deid.address import admin_prefix_end
 from piguard.deid.dates import age_band, age_on, parse_date
 from piguard.detect import checks
+from piguard.detect.preview import SEPARATORS
 
 UNSUPPORTED = frozenset({"ETHNICITY", "RELIGION", "HEALTH"})
 ID_ENTITIES = frozenset({"CN_RESIDENT_ID", "CN_RESIDENCE_PERMIT_HMT", "CN_FOREIGNER_PR_ID"})
@@ -68,7 +69,7 @@ REGION_CHOICES = ("unassigned", "real", "keep")
 BIRTH_CHOICES = ("none", "year", "decade", "age_band")
 ADDRESS_KEEP_CHOICES = ("none", "province", "city", "district")
 UNASSIGNED_MOBILE_BLOCK = "154"
-_SEPARATORS = frozenset(" -_./()+:·\u3000＋－（）")
+_SEPARATORS = SEPARATORS  # one definition, shared with the display masks
 
 
 class UnsupportedValue(ValueError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import os
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -43,19 +44,23 @@ class Detector:
     """A configured detector. Thread-safe; build once and reuse.
 
     ``entities`` limits the entity types (unknown names are an error); ``min_score`` is the
-    default threshold; ``ner`` enables the name/address model where installed; ``engine``
+    default threshold; ``ner`` enables the name/address model where installed (default: on,
+    unless the environment sets ``PIGUARD_NER=0``); ``engine``
     picks the candidate backend (``"hyperscan"`` or ``"re"``; default: hyperscan when
     importable).
     """
 
     def __init__(self, entities: Sequence[str] | None = None, *, min_score: float = DEFAULT_MIN_SCORE,
-                 ner: bool = True, engine: str | None = None, context_window: int = CONTEXT_WINDOW):
+                 ner: bool | None = None, engine: str | None = None,
+                 context_window: int = CONTEXT_WINDOW):
         self.entities = _check_entities(entities)
         self.min_score = min_score
         self.ner = ner
         self.context_window = context_window
         self._engine_name = engine
         self._patterns, self._engine = _build(self.entities, engine)
+        if ner is None:
+            ner = os.environ.get("PIGUARD_NER", "1").lower() not in ("0", "false", "no", "off")
         self._ner = _load_ner() if ner else None
 
     @property
