@@ -88,9 +88,14 @@ def iter_source(spec: str, *, schemas: Sequence[str] | None = None,
                           f"{path.suffix.lower() or '(no extension)'!r}", "skipped")
             continue
         try:
-            yield from files.open_file(path)
+            opened = files.open_file(path)
         except SourceError as exc:
             yield Problem(Location(where), exc.reason, "skipped")
+            continue
+        except Exception as exc:  # a reader bug or a file no reader expected: go on
+            yield Problem(Location(where), f"cannot read ({type(exc).__name__})", "skipped")
+            continue
+        yield from opened
 
 
 def _database(db: Database) -> Iterator[Table | Document | Problem]:

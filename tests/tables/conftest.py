@@ -1,0 +1,1 @@
+from tests.sources.services import mariadb, postgres  # noqa: F401 - fixtures
