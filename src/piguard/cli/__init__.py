@@ -12,7 +12,7 @@ import importlib
 from piguard.cli.app import app
 
 # Verb modules: each registers its commands on `app` when imported.
-_VERB_MODULES = ("scan", "deid", "discover", "demo")
+_VERB_MODULES = ("scan", "deid", "discover", "deidentify", "demo")
 
 
 def _load_verbs() -> None:
