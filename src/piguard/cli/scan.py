@@ -75,8 +75,8 @@ def _open(path: Path, summary: Summary) -> BinaryIO | None:
 def _pieces(fh: BinaryIO, where: str, summary: Summary) -> Iterator[str] | None:
     """The stream's text in pieces that end at line ends (bounded memory on huge files).
 
-    Encoding: UTF-8 (BOM stripped); a stream whose first block is not UTF-8 but is valid
-    GB18030 is read as GB18030; undecodable bytes are replaced and the place is reported.
+    Encoding: as for tables (:func:`piguard.sources.files.detect_encoding`: BOMs, UTF-8,
+    GB18030, then charset detection); undecodable bytes are replaced and the place reported.
     Returns None for a binary file (NUL byte in the first block).
     """
     try:
@@ -87,18 +87,12 @@ def _pieces(fh: BinaryIO, where: str, summary: Summary) -> Iterator[str] | None:
     if b"\x00" in first[:BINARY_SNIFF]:
         summary.binaries += 1
         return None
-    if first.startswith(b"\xef\xbb\xbf"):
-        first = first[3:]
-    codec = "utf-8"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(first, final=False)
-    except UnicodeDecodeError:
-        try:
-            codecs.getincrementaldecoder("gb18030")().decode(first, final=False)
-            codec = "gb18030"
-            summary.decode_fallbacks.append(f"{where}: decoded as GB18030")
-        except UnicodeDecodeError:
-            pass
+    from piguard.sources.files import detect_encoding
+
+    codec, bom = detect_encoding(first)
+    first = first[bom:]
+    if codec != "utf-8":
+        summary.decode_fallbacks.append(f"{where}: decoded as {codec.upper()}")
     return _decode_stream(fh, first, codec, where, summary)
 
 
