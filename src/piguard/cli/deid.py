@@ -18,7 +18,6 @@ import json
 import os
 import stat
 import sys
-import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from typing import Annotated, Any
 
 import typer
 
+from piguard.atomic import atomic_write_text
 from piguard.cli.app import app
 
 MAX_FILE_BYTES = 512 * 1024 * 1024
@@ -81,24 +81,7 @@ def _read(path: Path) -> tuple[str | None, str, bool]:
 
 
 def _write_atomic(target: Path, text: str, *, bom: bool = False, mode: int = 0o644) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".piguard-tmp",
-                               dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            if bom:
-                fh.write(b"\xef\xbb\xbf")
-            fh.write(text.encode("utf-8"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    atomic_write_text(target, text, bom=bom, mode=mode)
 
 
 def _walk(root: Path, run: _Run) -> Iterator[Path]:

@@ -40,13 +40,14 @@ import logging
 import os
 import secrets
 import stat
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from piguard.atomic import atomic_write_bytes
 
 log = logging.getLogger(__name__)
 
@@ -253,21 +254,7 @@ class Keyring:
         doc = {"format": FORMAT, "version": VERSION,
                "keys": [k._export() for k in self._keys.values()]}
         data = (json.dumps(doc, indent=2) + "\n").encode("utf-8")
-        folder = path.parent if str(path.parent) else Path(".")
-        # mkstemp creates the file with mode 0600, so the key is never briefly world-readable.
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-            raise
+        atomic_write_bytes(path, data, mode=0o600)
         self.source = f"file:{path}"
         log.info("keyring saved to %s (%d keys, active %s)", path, len(self._keys), self.active.id)
 
