@@ -15,6 +15,19 @@ A policy file is TOML (or YAML, same shape)::
     operator = "fpe"
     domain = "analytics"      # keyed operators: separate outputs per domain
 
+Per-table and per-column overrides (``piguard deidentify``) name columns as ``TABLE.COLUMN``
+(a database table, a file's stem, a sheet), ``SCHEMA.TABLE.COLUMN`` or just ``COLUMN``
+(any table); ``*`` and ``?`` match as in file names::
+
+    [columns."users.mobile"]          # the classifier missed it, or say which entity it is
+    entity = "PHONE_NUMBER"
+    operator = "surrogate"            # optional (default: the entity's operator above);
+                                      # options beside it, as in [entities]
+    [columns."*.remark"]
+    free_text = true                  # redact span by span
+    [columns."audit.note"]
+    skip = true                       # copy unchanged, even if it looks like PI
+
 Everything is validated on load: an unknown key, entity, operator or option, or a wrong
 option type, is a :class:`PolicyError` that names the file and line.
 
@@ -33,9 +46,11 @@ reversible tokens, needs a key).
 from __future__ import annotations
 
 import difflib
+import fnmatch
 import re
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +64,8 @@ from piguard.deid.operators import (
 )
 from piguard.entities import CATALOGUE
 
-_TOP_KEYS = ("version", "default", "verify", "min_score", "entities", "description")
+_TOP_KEYS = ("version", "default", "verify", "min_score", "entities", "columns", "description")
+_COLUMN_KEYS = ("entity", "operator", "skip", "free_text")
 _FREE_TEXT = ("CREDENTIAL", "HEALTH", "RELIGION", "ETHNICITY")
 
 
@@ -57,15 +73,40 @@ class PolicyError(ValueError):
     """A policy could not be loaded; the message names the file and line."""
 
 
+@dataclass(frozen=True, slots=True)
+class ColumnRule:
+    """What the policy says about one column (``[columns."TABLE.COLUMN"]``)."""
+
+    pattern: str
+    entity: str | None = None
+    operator: Operator | None = None
+    skip: bool = False
+    free_text: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        if self.skip:
+            return {"skip": True}
+        if self.free_text:
+            return {"free_text": True}
+        out: dict[str, Any] = {"entity": self.entity}
+        if self.operator is not None:
+            op = self.operator
+            out["operator"] = op.name
+            out.update({k: v for k, v in op.options.items() if v != op.OPTIONS[k].default})
+        return out
+
+
 class Policy:
     """Entity → operator, a default operator (``mask`` unless given), and whether to verify."""
 
-    __slots__ = ("default", "min_score", "name", "rules", "verify")
+    __slots__ = ("columns", "default", "min_score", "name", "rules", "verify")
 
     def __init__(self, rules: Mapping[str, Operator] | None = None,
                  default: Operator | None = None, *, verify: bool = True,
-                 min_score: float | None = None, name: str = "custom"):
+                 min_score: float | None = None, name: str = "custom",
+                 columns: Sequence[ColumnRule] = ()):
         self.rules: dict[str, Operator] = dict(rules or {})
+        self.columns: list[ColumnRule] = list(columns)
         for entity, op in self.rules.items():
             if entity not in CATALOGUE:
                 raise PolicyError(f"unknown entity {entity!r}{_suggest(entity)}")
@@ -208,9 +249,57 @@ class Policy:
             if entity not in CATALOGUE:
                 raise fail(("entities", entity), f"unknown entity {entity!r}{_suggest(entity)}")
             rules[entity] = cls._operator(spec, ("entities", entity), entity, fail)
+        columns = doc.get("columns", {})
+        if not isinstance(columns, Mapping):
+            raise fail(("columns",), "columns must be a table: [columns.\"TABLE.COLUMN\"] with "
+                       "entity = \"...\", free_text = true or skip = true")
+        column_rules = [cls._column(pattern, spec, fail) for pattern, spec in columns.items()]
         name = Path(source).name if source != "<policy>" else "custom"
         return cls(rules, default, verify=verify,
-                   min_score=float(min_score) if min_score is not None else None, name=name)
+                   min_score=float(min_score) if min_score is not None else None, name=name,
+                   columns=column_rules)
+
+    @classmethod
+    def _column(cls, pattern: str, spec: Any, fail) -> ColumnRule:
+        path = ("columns", pattern)
+        if not isinstance(spec, Mapping):
+            raise fail(path, f"columns.{pattern}: expected a table (entity = \"...\", "
+                             "free_text = true or skip = true)")
+        for key in ("skip", "free_text"):
+            if key in spec and not isinstance(spec[key], bool):
+                raise fail((*path, key), f"columns.{pattern}: {key} must be true or false")
+        skip, free_text = spec.get("skip", False), spec.get("free_text", False)
+        entity = spec.get("entity")
+        options = {k: v for k, v in spec.items() if k not in _COLUMN_KEYS}
+        if skip or free_text:
+            extra = [k for k in spec if k not in ("skip", "free_text")] + \
+                (["free_text"] if skip and free_text else [])
+            if extra:
+                what = "skip" if skip else "free_text"
+                raise fail((*path, extra[0]), f"columns.{pattern}: {what} = true takes no "
+                                              f"{extra[0]!r}")
+            return ColumnRule(pattern, skip=skip, free_text=free_text)
+        if entity is None:
+            bad = next(iter(options), None)
+            if bad is not None:
+                raise fail((*path, bad), f"columns.{pattern}: unknown key {bad!r} (keys: "
+                                         f"{', '.join(_COLUMN_KEYS)}; operator options need "
+                                         "'operator')")
+            raise fail(path, f"columns.{pattern}: say entity = \"...\", free_text = true or "
+                             "skip = true")
+        if not isinstance(entity, str) or entity not in CATALOGUE:
+            raise fail((*path, "entity"), f"columns.{pattern}: unknown entity "
+                                          f"{entity!r}{_suggest(str(entity))}")
+        operator = None
+        if "operator" in spec:
+            operator = cls._operator({"operator": spec["operator"], **options},
+                                     path, entity, fail)
+        elif options:
+            bad = next(iter(options))
+            raise fail((*path, bad), f"columns.{pattern}: unknown key {bad!r} (keys: "
+                                     f"{', '.join(_COLUMN_KEYS)}; operator options need "
+                                     "'operator')")
+        return ColumnRule(pattern, entity=entity, operator=operator)
 
     @staticmethod
     def _operator(spec: Any, path: tuple[str, ...], entity: str | None, fail) -> Operator:
@@ -240,6 +329,23 @@ class Policy:
     def operator_for(self, entity: str) -> Operator:
         return self.rules.get(entity, self.default)
 
+    def column_rule(self, tables: Sequence[str], column: str) -> ColumnRule | None:
+        """The ``[columns]`` rule for ``column`` of a table known by any of the names in
+        ``tables`` (``schema.table``, ``table``, a file's stem...). An exact key wins over a
+        pattern; among exact keys the most qualified; among patterns the first in the file."""
+        if not self.columns:
+            return None
+        candidates = [f"{t}.{column}" for t in tables if t] + [column]
+        exact = {r.pattern: r for r in self.columns}
+        for name in candidates:
+            if name in exact:
+                return exact[name]
+        for rule in self.columns:
+            if any(ch in rule.pattern for ch in "*?[") and any(
+                    fnmatch.fnmatchcase(name, rule.pattern) for name in candidates):
+                return rule
+        return None
+
     def redacts(self, entity: str) -> bool:
         return not isinstance(self.operator_for(entity), Keep)
 
@@ -262,9 +368,12 @@ class Policy:
             opts = {k: v for k, v in op.options.items() if v != op.OPTIONS[k].default}
             return {"operator": op.name, **opts} if opts else op.name
 
-        return {"default": spec(self.default), "verify": self.verify,
-                **({"min_score": self.min_score} if self.min_score is not None else {}),
-                "entities": {e: spec(op) for e, op in self.rules.items()}}
+        out = {"default": spec(self.default), "verify": self.verify,
+               **({"min_score": self.min_score} if self.min_score is not None else {}),
+               "entities": {e: spec(op) for e, op in self.rules.items()}}
+        if self.columns:
+            out["columns"] = {r.pattern: r.to_dict() for r in self.columns}
+        return out
 
     def __repr__(self) -> str:
         return (f"Policy(name={self.name!r}, default={self.default.name!r}, "
@@ -282,6 +391,7 @@ def _suggest(entity: str) -> str:
 _TOML_TABLE = re.compile(r"^\s*\[\s*([^\[\]]+?)\s*\]\s*(?:#.*)?$")
 _TOML_KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_\-.]+)\s*=""")
 _TOML_INLINE_KEY = re.compile(r"""([A-Za-z0-9_\-]+)\s*=""")
+_TOML_KEY_PART = re.compile(r"""\"[^\"]*\"|'[^']*'|[^.\s]+""")
 
 
 def _unquote(key: str) -> tuple[str, ...]:
@@ -296,7 +406,7 @@ def _toml_lines(text: str) -> dict[tuple[str, ...], int]:
     table: tuple[str, ...] = ()
     for n, line in enumerate(text.splitlines(), 1):
         if m := _TOML_TABLE.match(line):
-            table = tuple(p.strip().strip("\"'") for p in m.group(1).split("."))
+            table = tuple(p.strip("\"'") for p in _TOML_KEY_PART.findall(m.group(1)))
             lines.setdefault(table, n)
             continue
         if m := _TOML_KEY.match(line):

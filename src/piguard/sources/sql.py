@@ -153,6 +153,9 @@ def _db_reason(exc: BaseException) -> str:
     return f"{type(orig).__name__}: {first[:160]}" if first else type(orig).__name__
 
 
+db_reason = _db_reason   # public name for the writers
+
+
 class SqlTable(Table):
     """One database table. Values are read as strings; nothing is written."""
 
@@ -247,11 +250,45 @@ class SqlTable(Table):
         keys = data.column(names.index(self._pk)) if self._pk is not None else None
         return Batch(data, Location(self.source, self.name), start, None, keys)
 
+    def row_batches(self, batch_rows: int = DEFAULT_BATCH_ROWS,
+                    after_key: Any = None) -> Iterator[list[Any]]:
+        """Every row, as the driver returns it (no conversion to text), in lists of at most
+        ``batch_rows``: in primary-key order (keyset pagination, resumable after
+        ``after_key``) when the table has a single-column key, else in storage order. For
+        copies that must keep values exactly (dates, decimals, JSON, bytes)."""
+        try:
+            if self._pk is not None:
+                yield from self._keyset_rows(batch_rows, after_key)
+            else:
+                yield from self._stream_rows(self._select(), batch_rows)
+        except SourceError:
+            raise
+        except Exception as exc:
+            raise SourceError(f"{self.source}: {self.name}",
+                              f"read failed ({_db_reason(exc)})") from None
+
+    def column_values(self, names: Sequence[str],
+                      batch_rows: int = DEFAULT_BATCH_ROWS) -> Iterator[list[Any]]:
+        """Rows of just these columns, as the driver returns them, in storage order."""
+        import sqlalchemy as sa
+
+        try:
+            yield from self._stream_rows(sa.select(*[self._table.c[n] for n in names]),
+                                         batch_rows)
+        except Exception as exc:
+            raise SourceError(f"{self.source}: {self.name}",
+                              f"read failed ({_db_reason(exc)})") from None
+
     def _keyset(self, batch_rows: int, after_key: Any) -> Iterator[Batch]:
+        start = 0
+        for rows in self._keyset_rows(batch_rows, after_key):
+            yield self._to_batch(rows, start)
+            start += len(rows)
+
+    def _keyset_rows(self, batch_rows: int, after_key: Any) -> Iterator[list[Any]]:
         pk = self._table.c[self._pk]
         pk_index = [c.name for c in self._columns].index(self._pk)
         last = after_key
-        start = 0
         with self.db.engine.connect() as conn:
             while True:
                 stmt = self._select().order_by(pk).limit(batch_rows)
@@ -261,19 +298,22 @@ class SqlTable(Table):
                 if not rows:
                     return
                 last = rows[-1][pk_index]
-                yield self._to_batch(rows, start)
-                start += len(rows)
+                yield rows
                 if len(rows) < batch_rows:
                     return
 
     def _stream(self, stmt: Any, batch_rows: int) -> Iterator[Batch]:
         start = 0
+        for rows in self._stream_rows(stmt, batch_rows):
+            yield self._to_batch(rows, start)
+            start += len(rows)
+
+    def _stream_rows(self, stmt: Any, batch_rows: int) -> Iterator[list[Any]]:
         with self.db.engine.connect() as conn:
             result = conn.execution_options(stream_results=True,
                                             yield_per=batch_rows).execute(stmt)
             for part in result.partitions(batch_rows):
-                yield self._to_batch(list(part), start)
-                start += len(part)
+                yield list(part)
 
     def _random(self, limit: int, batch_rows: int, seed: int) -> Iterator[Batch]:
         import sqlalchemy as sa
@@ -298,28 +338,32 @@ class SqlTable(Table):
         yield from self._stream(stmt, batch_rows)
 
 
-def rows_to_batch(names: list[str], rows: list[Any]) -> Any:
-    """Database rows as an Arrow record batch of strings (``None`` stays null)."""
+def values_to_strings(values: Sequence[Any]) -> Any:
+    """One column of database values as an Arrow string array (``None`` stays null)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arrays = []
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-    for values in columns:
+    arr = None
+    try:
+        typed = pa.array(values, from_pandas=False)
+        t = typed.type
+        if pa.types.is_string(t):
+            arr = typed
+        elif pa.types.is_null(t):
+            arr = pa.nulls(len(values), pa.string())
+        elif (pa.types.is_integer(t) or pa.types.is_decimal(t) or pa.types.is_date(t)
+              or pa.types.is_boolean(t) or pa.types.is_large_string(t)):
+            arr = pc.cast(typed, pa.string())
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
         arr = None
-        try:
-            typed = pa.array(values, from_pandas=False)
-            t = typed.type
-            if pa.types.is_string(t):
-                arr = typed
-            elif pa.types.is_null(t):
-                arr = pa.nulls(len(values), pa.string())
-            elif (pa.types.is_integer(t) or pa.types.is_decimal(t) or pa.types.is_date(t)
-                  or pa.types.is_boolean(t) or pa.types.is_large_string(t)):
-                arr = pc.cast(typed, pa.string())
-        except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
-            arr = None
-        if arr is None:
-            arr = pa.array([cell_text(v) for v in values], pa.string())
-        arrays.append(arr)
-    return pa.RecordBatch.from_arrays(arrays, names=names)
+    if arr is None:
+        arr = pa.array([cell_text(v) for v in values], pa.string())
+    return arr
+
+
+def rows_to_batch(names: list[str], rows: list[Any]) -> Any:
+    """Database rows as an Arrow record batch of strings (``None`` stays null)."""
+    import pyarrow as pa
+
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    return pa.RecordBatch.from_arrays([values_to_strings(v) for v in columns], names=names)

@@ -155,19 +155,57 @@ class TableResult:
 _DETECTOR: Any = None
 
 
+class RobustDetector:
+    """The default detector; when its name/address model fails on a text, that text is
+    scanned again without the model (patterns, checks and context only) and the failure is
+    counted in ``model_failures``, so one bad text never leaves a whole column unscanned."""
+
+    def __init__(self, inner: Any):
+        self.inner = inner
+        self.min_score = getattr(inner, "min_score", None)
+        self.model_failures = 0
+        self._fallback: Any = None
+
+    def __repr__(self) -> str:
+        return f"RobustDetector({self.inner!r}, model_failures={self.model_failures})"
+
+    def scan(self, text: str, *, entities: Any = None, min_score: float | None = None) -> list[Any]:
+        try:
+            return self.inner.scan(text, entities=entities, min_score=min_score)
+        except Exception:
+            if self._fallback is None:
+                from piguard.detect.detector import Detector
+
+                self._fallback = Detector(min_score=self.min_score, ner=False)
+            found = self._fallback.scan(text, entities=entities, min_score=min_score)
+            self.model_failures += 1
+            return found
+
+    def scan_many(self, texts: Iterable[str]) -> Any:
+        for text in texts:
+            yield self.scan(text)
+
+
 def detector() -> Any:
-    """The shared default detector (built once per process)."""
+    """The shared default detector (built once per process; see :class:`RobustDetector`)."""
     global _DETECTOR
     if _DETECTOR is None:
         from piguard.detect.detector import default_detector
 
-        _DETECTOR = default_detector()
+        _DETECTOR = RobustDetector(default_detector())
     return _DETECTOR
 
 
 def _scan_texts(texts: list[str]) -> list[list[Any]]:
     det = detector()
     return list(det.scan_many(texts))
+
+
+def _model_note(before: int, where: Any, problems: list[Problem] | None) -> None:
+    failed = getattr(detector(), "model_failures", 0) - before
+    if failed and problems is not None:
+        problems.append(Problem(where, f"name/address model failed on {failed} text value(s); "
+                                       "those were scanned without it", "error"))
 
 
 def _model_based(f: Any) -> bool:
@@ -348,8 +386,10 @@ def classify_arrays(columns: list[Column], arrays: dict[str, Any],
         present = pc.indices_nonzero(pc.is_valid(arr))
         take = present[: options.text_sample]
         texts = pc.take(arr, take).to_pylist()
+        before = getattr(detector(), "model_failures", 0)
         try:
             found = _scan_texts(texts)
+            _model_note(before, where, problems)
         except Exception as exc:
             detector_failed = True
             if problems is not None:
