@@ -264,6 +264,11 @@ def _leftovers(text: str, lo: int, hi: int, policy: Policy, scan: Callable[[str]
             continue
         if any(s <= g.start and g.end <= e for s, e in written):
             continue   # inside what an operator wrote (a surrogate, FPE digits, a mask)
+        if any(ev.startswith("model:") for ev in g.evidence) and any(
+                s < g.end and g.start < e for s, e in written):
+            # A model span that runs into a replacement reads the mask as part of a name or
+            # an address ("北京市朝阳区******，…"); the value it covered was replaced.
+            continue
         out.append(g)
     return out
 
