@@ -19,8 +19,8 @@ runner = CliRunner()
 ID = "11010519491231002X"
 MOBILE = "13812348000"
 CARD = "6222021234567890128"
-TEXT = f"张三的身份证号是{ID}，手机{MOBILE}，卡号{CARD}。\n"
-MASKED = "张三的身份证号是110105**********2X，手机138****8000，卡号622202*********0128。\n"
+TEXT = f"该用户的身份证号是{ID}，手机{MOBILE}，卡号{CARD}。\n"
+MASKED = "该用户的身份证号是110105**********2X，手机138****8000，卡号622202*********0128。\n"
 
 
 @pytest.fixture(autouse=True)
@@ -51,7 +51,7 @@ def test_file_to_output_file(tmp_path):
     result = runner.invoke(app, ["redact", str(src), "-o", str(out), "--policy", "replace"])
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8") == (
-        "张三的身份证号是<CN_RESIDENT_ID_1>，手机<PHONE_NUMBER_1>，卡号<BANK_CARD_1>。\n")
+        "该用户的身份证号是<CN_RESIDENT_ID_1>，手机<PHONE_NUMBER_1>，卡号<BANK_CARD_1>。\n")
     assert src.read_text(encoding="utf-8") == TEXT
     assert not [p for p in tmp_path.iterdir() if "piguard-tmp" in p.name]
 

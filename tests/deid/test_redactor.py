@@ -31,8 +31,11 @@ from piguard.detect.finding import Finding
 ID = "11010519491231002X"
 MOBILE = "13812348000"
 CARD = "6222021234567890128"
-TEXT = f"张三的身份证号是{ID}，手机{MOBILE}，卡号{CARD}。"
+TEXT = f"该用户的身份证号是{ID}，手机{MOBILE}，卡号{CARD}。"
 RING = Keyring.from_bytes(b"r" * 32)
+# Tests of the identifier operators use the identifier recognizers only, so that what the
+# name/address model finds in random filler text cannot change what they check.
+IDENTIFIERS = piguard.Detector(ner=False)
 
 
 @pytest.fixture(autouse=True)
@@ -49,7 +52,7 @@ def F(entity, start, end, score=0.9):
 def test_default_policy_masks_with_detector():
     r = piguard.redact(TEXT)
     assert isinstance(r, Redaction)
-    assert r.text == "张三的身份证号是110105**********2X，手机138****8000，卡号622202*********0128。"
+    assert r.text == "该用户的身份证号是110105**********2X，手机138****8000，卡号622202*********0128。"
     assert [it.entity for it in r.items] == ["CN_RESIDENT_ID", "PHONE_NUMBER", "BANK_CARD"]
     for it in r.items:
         assert it.operator == "mask" and it.key_id is None
@@ -61,7 +64,7 @@ def test_items_and_repr_hold_no_values():
     blob = repr(r) + repr(r.items) + json.dumps([it.to_dict() for it in r.items])
     for value in (ID, MOBILE, CARD, "1949", "8000"):
         assert value not in blob
-    assert r.text == "张三的身份证号是<CN_RESIDENT_ID_1>，手机<PHONE_NUMBER_1>，卡号<BANK_CARD_1>。"
+    assert r.text == "该用户的身份证号是<CN_RESIDENT_ID_1>，手机<PHONE_NUMBER_1>，卡号<BANK_CARD_1>。"
 
 
 def test_replace_numbers_consistently_within_a_document():
@@ -275,7 +278,7 @@ def documents(draw):
 @given(doc=documents(), op=st.sampled_from(["enc", "det", "fpe"]))
 def test_round_trip_with_detector(doc, op):
     operator = {"enc": Encrypt(), "det": Encrypt(deterministic=True), "fpe": Fpe()}[op]
-    r = redact(doc, Policy({}, operator), keyring=RING)
+    r = redact(doc, Policy({}, operator), keyring=RING, detector=IDENTIFIERS)
     assert reidentify(r.text, RING, items=r.items) == doc
 
 
