@@ -26,9 +26,12 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 def chromium() -> str:
     exe = shutil.which("chromium") or shutil.which("chromium-browser")
     if exe is None and os.geteuid() == 0 and shutil.which("apt-get"):
-        subprocess.run(["apt-get", "install", "-y", "chromium"], capture_output=True,
-                       timeout=900, check=False, env={**os.environ,
-                                                      "DEBIAN_FRONTEND": "noninteractive"})
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        for cmd in (["apt-get", "install", "-y", "chromium"], ["apt-get", "update"],
+                    ["apt-get", "install", "-y", "chromium"]):
+            subprocess.run(cmd, capture_output=True, timeout=900, check=False, env=env)
+            if cmd[1] == "install" and shutil.which("chromium"):
+                break
         exe = shutil.which("chromium")
     require_service(exe is not None, "Debian chromium (apt-get install -y chromium)")
     return exe
