@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench lint install clean
+.PHONY: demo test bench lint install clean train-ner
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -26,6 +26,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/gen_corpus.py
 	$(BIN)/python bench/evaluate.py
 	$(BIN)/python bench/throughput.py
+
+# Rebuilds src/piguard/ner/model.npz from the synthetic generator + presidio-research (MIT);
+# PyTorch lives only in train/.venv, never in the runtime install.
+train-ner:
+	bash train/train_ner.sh
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info

@@ -1,0 +1,451 @@
+"""numpy inference for the name/address tagger (weights in ``model.npz``).
+
+Forward pass: the first convolution is folded into the embedding (three ``V x H`` tables,
+one per tap), so layer one is three row gathers; the other layers are three ``N x H`` by
+``H x H`` products each (one per tap) plus shifted adds.  Several windows are packed into one sequence
+with an 8-row zero gap (the largest dilation), and gap rows are zeroed after every layer,
+which reproduces the zero padding of training exactly.  CRF decoding (Viterbi) runs only
+on short regions where some entity tag scores near the ``O`` tag, all regions at once.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+
+from piguard.detect.recognizers.base import Candidate
+from piguard.ner import PLACE_ONLY_SCORE
+from piguard.ner import features as F
+
+MODEL_FILE = Path(__file__).resolve().parent / "model.npz"
+GAP = 8  # rows between packed windows: the largest dilation
+CHUNK = 360  # preferred window length (cut at sentence ends): keeps a pass in L2 cache
+BATCH_ROWS = 400  # packed rows per forward pass (small passes stay in cache)
+REGION_MARGIN = 1.0  # a character is decoded when an entity tag scores within this of O
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_SENT_END = re.compile(r"[。！？；\n!?;]")
+# Cheap triggers for text without CJK characters.
+_TRIGGER = re.compile(
+    r"[A-Z][a-z\u00df-\u024f'’\-]+|[A-Z]\.|[A-Z\u00c0-\u00de][\u00df-\u024f]|"
+    r"\b[0-9]{1,6}[A-Za-z]?,? +[A-Za-z]|"
+    r"(?i:\b(?:name|dear|address|lives?|street|zip|postcode|mr|mrs|ms|dr|prof|sir|madam|attn)\b)"
+)
+_STOP_CAPS = frozenset("""The A An I My Your Our His Her Its Their We You He She It They This That
+These Those What When Where Why How Who Which Is Are Was Were Be Been Am Do Does Did Can Could Will
+Would Should Shall May Might Must Have Has Had If In On At For From To Of And Or But So Not No Yes
+Please Thanks Thank Hi Hello Hey Ok OK Okay Also As By With Without About After Before Then There
+Here Just Some Any All Each Every One Two Let Get Got Make Made New Next Last Today Tomorrow Yesterday
+Sorry Oh Well Now Because Since While Although However Therefore Sure Great Good Best Regards Note
+Error Warning Info Debug Failed Success True False None Null Monday Tuesday Wednesday Thursday Friday
+Saturday Sunday January February March April June July August September October November December
+""".split())
+_WINDOW_LEFT, _WINDOW_RIGHT = 40, 48
+
+TAG_O = 0
+_PER, _ADDR = "PERSON_NAME", "ADDRESS"
+# Address detail: any of these makes an ADDRESS more than a bare place name.
+_ADDR_DETAIL = re.compile(
+    r"[0-9一二三四五六七八九十百]|[路街道巷弄里号楼室栋幢单元层村镇乡组屯院苑园区座]|"
+    r"(?i:\b(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|blvd|boulevard|way|court|ct|place|pl|"
+    r"suite|apt|unit|box|floor)\b)"
+)
+# Form field labels: never a name, whatever the model says (a generic list, not from data).
+_FIELD_WORDS = frozenset("""
+卡号 账号 帐号 户号 单号 编号 证号 学号 工号 订单 订单号 手机 手机号 电话 座机 传真 邮箱 邮编 地址 住址 姓名
+名字 性别 民族 籍贯 生日 年龄 日期 时间 金额 余额 密码 备注 说明 状态 类型 型号 数量 单价 总价 合计 客服 用户
+客户 联系 联系人 收件 寄件 收货 发货 快递 物流 微信 银行 开户 身份 证件 护照 车牌 职务 职位 部门 单位 公司
+""".split())
+_MASKED = re.compile(r"[*＊×xX]{2}|某")
+_TITLE_PREFIX = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Madam|Mx)\.?\s+)+", re.IGNORECASE)
+_HONORIFIC_SUFFIX = re.compile(r"(?:先生|女士|小姐|老师|同志|教授|医生|经理|总)$")
+_STRIP = " \t\r\n,，。.;；:：、!！?？\"'“”‘’()（）[]【】<>《》-—|/\\"
+_NAME_CUES = re.compile(
+    r"(姓名|名字|收件人|收货人|寄件人|联系人|户主|申请人|持卡人|负责人|经办人|患者|记者|"
+    r"(?i:name|dear|attn|mr\.?|mrs\.?|ms\.?|dr\.?))[\s:：]*$")
+_AFTER_SURNAME = re.compile(
+    r"先生|女士|小姐|太太|夫人|老师|师傅|阿姨|大爷|大妈|大姐|大哥|同志|总|老|某|家|氏|姓|"
+    r"局长|处长|科长|主任|书记|经理|教授|医生|大夫|律师|警官|院长|校长|部长|市长|县长|主席|董事|"
+    r"工|姐|哥|叔|伯|婶|嫂|爷|奶")
+_NAME_CUES_AFTER = re.compile(r"(先生|女士|小姐|同志|老师|教授|医生|经理|说|表示|认为)")
+_ADDR_CUES = re.compile(r"(地址|住址|住所|所在地|寄往|送至|发往|(?i:address|ship to|lives at))[\s:：]*$")
+
+
+class Model:
+    def __init__(self, arrays: dict[str, np.ndarray]):
+        cfg = json.loads(str(arrays["config"]))
+        self.version = cfg.get("version", "ner")
+        self.tags = tuple(cfg["tags"])
+        vocab = "".join(chr(int(c)) for c in arrays["vocab"])
+        self.table = F.CharTable(vocab)
+        self.lex = F.Lexicon(words={n: arrays[f"words{n}"] for n in (2, 3, 4) if f"words{n}" in arrays})
+        self.dilations = [int(d) for d in arrays["dilations"]]
+        emb = arrays["emb"]
+        w0 = arrays["conv0_w"]  # 3, Cin, H
+        e = emb.shape[1]
+        # layer one folded into the embedding: one table per tap
+        self.tap = [np.ascontiguousarray(emb @ w0[j, :e]) for j in range(3)]
+        self.tap[0][0] = 0.0
+        self.tap[1][0] = 0.0
+        self.tap[2][0] = 0.0
+        self.feat_w = np.ascontiguousarray(np.concatenate([w0[j, e:] for j in range(3)], axis=1))
+        self.b0 = arrays["conv0_b"]
+        self.layers = []
+        for i, d in enumerate(self.dilations[1:], start=1):
+            w = arrays[f"conv{i}_w"]  # 3, H, H
+            self.layers.append((d, np.ascontiguousarray(w), arrays[f"conv{i}_b"]))
+        self.out_w = arrays["out_w"]
+        self.out_b = arrays["out_b"]
+        k = len(self.tags)
+        trans = arrays["trans"].astype(np.float32).copy()
+        for a in range(k):
+            for b in range(k):
+                if not _allowed(self.tags[a], self.tags[b]):
+                    trans[a, b] = -1e4
+        self.trans = trans
+        self.start = arrays["start"].astype(np.float32).copy()
+        self.end = arrays["end"].astype(np.float32).copy()
+        for i, t in enumerate(self.tags):
+            if t[0] in "IE":
+                self.start[i] = -1e4
+            if t[0] in "BI":
+                self.end[i] = -1e4
+        self.hidden = self.b0.shape[0]
+
+    @classmethod
+    def load(cls, path: Path = MODEL_FILE) -> Model:
+        with np.load(path, allow_pickle=False) as z:
+            return cls({k: z[k] for k in z.files})
+
+    # --- gating -------------------------------------------------------------------------------
+
+    def windows(self, text: str) -> list[tuple[int, int]]:
+        n = len(text)
+        if _CJK.search(text) is not None:
+            if n <= CHUNK:
+                return [(0, n)]
+            out, start = [], 0
+            while n - start > CHUNK:
+                cut = None
+                for m in _SENT_END.finditer(text, start + CHUNK // 2, start + CHUNK):
+                    cut = m.end()
+                if cut is None:
+                    cut = start + CHUNK
+                out.append((start, cut))
+                start = cut
+            out.append((start, n))
+            return out
+        wins: list[list[int]] = []
+        for m in _TRIGGER.finditer(text):
+            w = m.group()
+            if w in _STOP_CAPS:
+                continue
+            s, e = max(0, m.start() - _WINDOW_LEFT), min(n, m.end() + _WINDOW_RIGHT)
+            if wins and s <= wins[-1][1] + 8:
+                wins[-1][1] = max(wins[-1][1], e)
+            else:
+                wins.append([s, e])
+        if not wins:
+            return []
+        if sum(e - s for s, e in wins) > 0.8 * n and n <= CHUNK:
+            return [(0, n)]
+        out = []
+        for s, e in wins:  # cut very long windows
+            while e - s > CHUNK:
+                out.append((s, s + CHUNK))
+                s += CHUNK
+            out.append((s, e))
+        return out
+
+    # --- forward ------------------------------------------------------------------------------
+
+    def emissions(self, ids: np.ndarray, feats: np.ndarray, valid: np.ndarray | None) -> np.ndarray:
+        """Scores ``(N, K)`` for a packed sequence (gap rows have ``valid`` False)."""
+        n = len(ids)
+        h = self.hidden
+        pid = np.zeros(n + 2, dtype=ids.dtype)
+        pid[1:-1] = ids
+        x = np.take(self.tap[0], pid[:-2], axis=0)
+        x += np.take(self.tap[1], pid[1:-1], axis=0)
+        x += np.take(self.tap[2], pid[2:], axis=0)
+        if feats.any():
+            fw = feats @ self.feat_w  # N, 3H
+            x[1:] += fw[:-1, :h]
+            x += fw[:, h:2 * h]
+            x[:-1] += fw[1:, 2 * h:]
+        x += self.b0
+        np.maximum(x, 0, out=x)
+        vm = None if valid is None else valid[:, None].astype(np.float32)
+        if vm is not None:
+            x *= vm
+        for d, w, b in self.layers:
+            y3 = np.matmul(x, w)  # 3, N, H: one product per tap, each contiguous
+            y = y3[1]
+            y += b
+            if n > d:
+                y[d:] += y3[0, :-d]
+                y[:-d] += y3[2, d:]
+            np.maximum(y, 0, out=y)
+            if vm is not None:
+                y *= vm
+            x += y
+        return x @ self.out_w + self.out_b
+
+    # --- decoding -----------------------------------------------------------------------------
+
+    def _regions(self, em: np.ndarray, valid: np.ndarray, first: np.ndarray, last: np.ndarray):
+        """Runs of rows where some entity tag scores within REGION_MARGIN of O (grown by one
+        row each side), never crossing a window edge."""
+        cand = (em[:, 1:].max(axis=1) > em[:, 0] - REGION_MARGIN) & valid
+        if not cand.any():
+            return []
+        grown = cand.copy()
+        grown[1:] |= cand[:-1]
+        grown[:-1] |= cand[1:]
+        grown &= valid
+        prev = np.concatenate(([False], grown[:-1]))
+        nxt = np.concatenate((grown[1:], [False]))
+        starts = np.flatnonzero(grown & (~prev | first))
+        ends = np.flatnonzero(grown & (~nxt | last)) + 1
+        return list(zip(starts.tolist(), ends.tolist()))
+
+    def viterbi(self, em: np.ndarray, regions, first: np.ndarray, last: np.ndarray):
+        """Best tag sequence of each region, all regions at once (longest first, so the live
+        regions at step t are a prefix).  A region starts and ends in ``O`` context unless it
+        touches a window edge (``first``/``last`` flags per row)."""
+        order = sorted(range(len(regions)), key=lambda i: regions[i][0] - regions[i][1])
+        regs = [regions[i] for i in order]
+        k = em.shape[1]
+        r = len(regs)
+        s0 = np.fromiter((a for a, _ in regs), dtype=np.int64, count=r)
+        lengths = np.fromiter((b - a for a, b in regs), dtype=np.int64, count=r)
+        lmax = int(lengths[0])
+        live = np.searchsorted(-lengths, -np.arange(lmax), side="left")  # regions longer than t
+        init = np.where(first[s0][:, None], self.start[None, :], self.trans[TAG_O][None, :])
+        score = init + em[s0]
+        back = np.empty((lmax, r, k), dtype=np.int8)
+        trans = self.trans[None, :, :]
+        for t in range(1, lmax):
+            n = int(live[t]) if t < len(live) else 0
+            if n == 0:
+                break
+            cand = score[:n, :, None] + trans
+            back[t, :n] = cand.argmax(axis=1)
+            score[:n] = cand.max(axis=1) + em[s0[:n] + t]
+        e0 = s0 + lengths - 1
+        score += np.where(last[e0][:, None], self.end[None, :], self.trans[:, TAG_O][None, :])
+        cur = score.argmax(axis=1)
+        paths = [None] * r
+        for i in range(r):
+            L = int(lengths[i])
+            path = np.empty(L, dtype=np.int64)
+            c = int(cur[i])
+            for t in range(L - 1, -1, -1):
+                path[t] = c
+                if t:
+                    c = int(back[t, i, c])
+            paths[order[i]] = path
+        return paths
+
+    # --- main entry ---------------------------------------------------------------------------
+
+    def recognize_many(self, texts: list[str]) -> list[list[Candidate]]:
+        results: list[list[Candidate]] = [[] for _ in texts]
+        jobs = []  # (text index, window start, window end)
+        for ti, text in enumerate(texts):
+            if text:
+                jobs.extend((ti, s, e) for s, e in self.windows(text))
+        if not jobs:
+            return results
+        # forward passes of at most BATCH_ROWS rows (small passes stay in cache) ...
+        passes: list[list[tuple[int, int, int]]] = [[]]
+        rows = 0
+        for job in jobs:
+            size = job[2] - job[1] + GAP
+            if passes[-1] and rows + size > BATCH_ROWS:
+                passes.append([])
+                rows = 0
+            passes[-1].append(job)
+            rows += size
+        ems, valids, firsts, lasts, starts = [], [], [], [], []
+        base = 0
+        cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for batch in passes:
+            ids, feats, valid, first, last, offs = self._pack(texts, batch, cache)
+            ems.append(self.emissions(ids, feats, valid if len(batch) > 1 else None))
+            valids.append(valid)
+            firsts.append(first)
+            lasts.append(last)
+            starts.extend(base + o for o in offs)
+            base += len(ids)
+        # ... then one decoding pass over all of them
+        if len(passes) == 1:
+            em, valid, first, last = ems[0], valids[0], firsts[0], lasts[0]
+        else:
+            em, valid = np.concatenate(ems), np.concatenate(valids)
+            first, last = np.concatenate(firsts), np.concatenate(lasts)
+        regions = self._regions(em, valid, first, last)
+        if not regions:
+            return results
+        paths = self.viterbi(em, regions, first, last)
+        all_jobs = [job for batch in passes for job in batch]
+        for (rs, _re), path in zip(regions, paths):
+            spans = _spans(path)
+            if not spans:
+                continue
+            j = bisect.bisect_right(starts, rs) - 1
+            ti, ws, _we = all_jobs[j]
+            off = ws - starts[j]
+            text = texts[ti]
+            for a, b, kind in spans:
+                seg = em[rs + a: rs + b]
+                z = np.exp(seg - seg.max(axis=1, keepdims=True))
+                conf = float(1.0 - (z[:, TAG_O] / z.sum(axis=1)).mean())
+                c = self._candidate(text, rs + a + off, rs + b + off, kind, conf)
+                if c is not None:
+                    results[ti].append(c)
+        return results
+
+    def _pack(self, texts, batch, cache):
+        """ids, feats, valid/first/last row flags and window offsets of one forward pass."""
+        if len(batch) == 1:  # one window, nothing to pack
+            ti, s, e = batch[0]
+            text = texts[ti] if (s, e) == (0, len(texts[ti])) else texts[ti][s:e]
+            ids, feats = self.table.ids(text), self.lex.feats(text)
+            n = len(ids)
+            valid = np.ones(n, dtype=bool)
+            first = np.zeros(n, dtype=bool)
+            last = np.zeros(n, dtype=bool)
+            first[0] = last[-1] = True
+            return ids, feats, valid, first, last, [0]
+        parts_ids, parts_feats, offsets = [], [], []
+        pos = 0
+        for ti, s, e in batch:
+            if ti not in cache:
+                cache[ti] = (self.table.ids(texts[ti]), self.lex.feats(texts[ti]))
+            ids, feats = cache[ti]
+            parts_ids.append(ids[s:e])
+            parts_feats.append(feats[s:e])
+            parts_ids.append(np.zeros(GAP, dtype=np.int32))
+            parts_feats.append(np.zeros((GAP, F.N_FEATS), dtype=np.float32))
+            offsets.append(pos)
+            pos += e - s + GAP
+        ids = np.concatenate(parts_ids)
+        feats = np.concatenate(parts_feats)
+        n = len(ids)
+        valid = np.zeros(n, dtype=bool)
+        first = np.zeros(n, dtype=bool)
+        last = np.zeros(n, dtype=bool)
+        for (_ti, s, e), off in zip(batch, offsets):
+            valid[off:off + e - s] = True
+            first[off] = True
+            last[off + e - s - 1] = True
+        return ids, feats, valid, first, last, offsets
+
+    def _is_word(self, value: str) -> bool:
+        n = len(value)
+        if n not in self.lex.words.keys:
+            return False
+        lengths, starts = self.lex.words.hits(F.codepoints(value))
+        return bool(((lengths == n) & (starts == 0)).any())
+
+    def _candidate(self, text: str, start: int, end: int, kind: str, conf: float) -> Candidate | None:
+        while start < end and (text[start] in _STRIP or text[start].isspace()):
+            start += 1
+        while end > start and (text[end - 1] in _STRIP or text[end - 1].isspace()):
+            end -= 1
+        if end <= start:
+            return None
+        value = text[start:end]
+        evidence = [f"model:{self.version}"]
+        if kind == "PER":
+            m = _TITLE_PREFIX.match(value)
+            if m:
+                start += m.end()
+                value = text[start:end]
+                if value != value.lstrip():
+                    return None
+            m = _HONORIFIC_SUFFIX.search(value)
+            if m and m.start() > 0:
+                end = start + m.start()
+                value = text[start:end]
+            if not value or not any(ch.isalpha() for ch in value) or value in _FIELD_WORDS:
+                return None
+            if any(ch.isdigit() for ch in value):
+                return None  # names hold no digits
+            for w in _FIELD_WORDS:
+                if len(value) > len(w) and value.endswith(w):
+                    end -= len(w)
+                    value = text[start:end]
+                    break
+            if len(value) == 1 and _is_cjk_char(value) and not _AFTER_SURNAME.match(text, end):
+                return None  # a lone surname only with a title after it (王先生 -> 王)
+            if _MASKED.search(value) or text[end:end + 1] in ("*", "＊") or text[end:end + 1] == "某":
+                return None
+            cue = _NAME_CUES.search(text, max(0, start - 8), start)
+            if cue:
+                evidence.append("cue:" + cue.group(1).strip())
+            else:
+                cue = _NAME_CUES_AFTER.match(text, end)
+                if cue:
+                    evidence.append("cue:" + cue.group(1))
+                elif self._is_word(value):
+                    return None  # an ordinary word (文明, 智慧) without a name cue
+            score = 0.3 + 0.67 * conf
+            entity = _PER
+        else:
+            if not any(ch.isalpha() for ch in value):
+                if not value.isdigit() or len(value) < 4:
+                    return None  # a bare number (a ZIP code needs its cue to be kept)
+            cue = _ADDR_CUES.search(text, max(0, start - 8), start)
+            if cue:
+                evidence.append("cue:" + cue.group(1).strip())
+            score = 0.3 + 0.67 * conf
+            if _ADDR_DETAIL.search(value) is None:
+                score = min(score, PLACE_ONLY_SCORE)
+                evidence.append("place-only")
+            entity = _ADDR
+        return Candidate(entity, start, end, round(min(0.97, max(0.05, score)), 4), tuple(evidence))
+
+
+def _is_cjk_char(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+
+
+def _allowed(a: str, b: str) -> bool:
+    """BIOES transition a -> b."""
+    if a == "O" or a[0] in "ES":
+        return b == "O" or b[0] in "BS"
+    # a is B or I: must continue the same type
+    return b[0] in "IE" and b[2:] == a[2:]
+
+
+def _spans(path: np.ndarray) -> list[tuple[int, int, str]]:
+    """Spans of a tag path: a run of one type, split before B/S and after E/S (so an
+    inconsistent path, e.g. from greedy decoding, still gives sensible spans)."""
+    out = []
+    start, kind = None, None
+    # tags: 0 O; 1..4 B I E S PER; 5..8 B I E S ADDR
+    for i, t in enumerate(path.tolist()):
+        if t == 0:
+            if start is not None:
+                out.append((start, i, kind))
+            start = None
+            continue
+        k = "PER" if t <= 4 else "ADDR"
+        pos = (t - 1) % 4  # 0 B, 1 I, 2 E, 3 S
+        if start is not None and (k != kind or pos in (0, 3)):
+            out.append((start, i, kind))
+            start = None
+        if start is None:
+            start, kind = i, k
+        if pos in (2, 3):
+            out.append((start, i + 1, kind))
+            start = None
+    if start is not None:
+        out.append((start, len(path), kind))
+    return out

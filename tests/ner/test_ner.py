@@ -1,0 +1,125 @@
+"""The shipped name/address recognizer (piguard.ner): loads, finds, spans, offsets, gating."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import piguard
+from piguard.detect.recognizers.base import Candidate
+from piguard.ner import MODEL_VERSION, recognize, recognize_many
+from piguard.ner.runtime import MODEL_FILE
+
+
+def spans(text: str, entity: str) -> list[str]:
+    return [text[c.start:c.end] for c in recognize(text) if c.entity == entity]
+
+
+def test_model_ships_small():
+    assert MODEL_FILE.exists()
+    assert MODEL_FILE.stat().st_size < 20 * 1024 * 1024
+
+
+def test_import_is_cheap():
+    code = ("import sys, piguard.ner; "
+            "assert 'numpy' not in sys.modules, 'numpy imported eagerly'; "
+            "assert piguard.ner._model is None")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_candidates_shape():
+    text = "收件人：王小明，电话13812345678，地址：浙江省杭州市西湖区文三路478号华星大厦5楼502室"
+    cands = recognize(text)
+    assert cands and all(isinstance(c, Candidate) for c in cands)
+    for c in cands:
+        assert c.entity in ("PERSON_NAME", "ADDRESS")
+        assert 0.0 < c.score < 1.0
+        assert c.evidence[0] == f"model:{MODEL_VERSION}"
+        assert 0 <= c.start < c.end <= len(text)
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("收件人：王小明，电话13812345678", "王小明"),
+    ("姓名：欧阳晓东  性别：男", "欧阳晓东"),
+    ("公司总经理张建国表示，今年的销售额稳步增长。", "张建国"),
+    ("李秀英，女，1975年出生，中国国籍，本科学历。", "李秀英"),
+])
+def test_chinese_names(text, name):
+    assert name in spans(text, "PERSON_NAME")
+
+
+def test_title_not_in_name():
+    # ARCHITECTURE.md: 王先生 -> 王, Mr. Smith -> Smith
+    assert spans("王先生您好，您的快递已到驿站。", "PERSON_NAME") == ["王"]
+    assert "Smith" in spans("Dear Mr. Smith, thank you for your order.", "PERSON_NAME")
+    assert not any("Mr" in s for s in spans("Dear Mr. Smith, thank you.", "PERSON_NAME"))
+
+
+def test_english_name_and_address():
+    text = "My name is John Miller and I live at 1234 Oak Street, Springfield, IL 62704."
+    assert "John Miller" in spans(text, "PERSON_NAME")
+    addrs = spans(text, "ADDRESS")
+    assert any(a.startswith("1234 Oak Street") for a in addrs)
+
+
+def test_chinese_address_span():
+    text = "请寄到浙江省杭州市西湖区文三路478号华星大厦5楼502室，谢谢。"
+    assert spans(text, "ADDRESS") == ["浙江省杭州市西湖区文三路478号华星大厦5楼502室"]
+
+
+def test_masked_name_is_not_a_finding():
+    assert spans("张**，手机138****5678", "PERSON_NAME") == []
+
+
+def test_no_trigger_no_model():
+    # plain lower-case English without cues is not run through the model
+    assert recognize("the quick brown fox jumps over the lazy dog 12 times") == []
+    assert recognize("") == []
+
+
+def test_recognize_many_matches_single():
+    texts = ["联系人：刘德明", "", "Dear Ms. Johnson,", "会议在北京市朝阳区建国路88号召开。"]
+    many = recognize_many(texts)
+    assert many == [recognize(t) for t in texts]
+
+
+def test_detector_integration_and_gating():
+    text = "收件人：王小明 13812345678 浙江省杭州市西湖区文三路478号华星大厦5楼502室"
+    found = {f.entity for f in piguard.Detector().scan(text)}
+    assert {"PERSON_NAME", "ADDRESS", "PHONE_NUMBER"} <= found
+    off = {f.entity for f in piguard.Detector(ner=False).scan(text)}
+    assert "PERSON_NAME" not in off and "ADDRESS" not in off
+    assert "PHONE_NUMBER" in off
+
+
+def test_long_text_chunks():
+    unit = "客户张伟的地址是上海市浦东新区世纪大道100号。" + "今天天气很好，我们去公园散步。" * 10
+    text = unit * 30
+    cands = recognize(text)
+    assert sum(1 for c in cands if c.entity == "PERSON_NAME") >= 25
+    assert all(0 <= c.start < c.end <= len(text) for c in cands)
+
+
+_alphabet = st.characters(codec="utf-8", exclude_categories=("Cs",))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=_alphabet, max_size=80),
+       st.sampled_from(["", "王小明", "姓名：李雷 ", "Mr. John Smith ", "北京市海淀区中关村大街1号"]))
+def test_offsets_inside_input(noise, seed):
+    text = noise[: len(noise) // 2] + seed + noise[len(noise) // 2:]
+    for c in recognize(text):
+        assert 0 <= c.start < c.end <= len(text)
+        assert text[c.start:c.end].strip() == text[c.start:c.end]
+        assert 0.0 < c.score < 1.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=_alphabet, max_size=60))
+def test_detector_offsets_on_random_unicode(text):
+    for f in piguard.Detector().scan(text):
+        assert 0 <= f.start < f.end <= len(text)
