@@ -11,6 +11,7 @@ on short regions where some entity tag scores near the ``O`` tag, all regions at
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import re
 from pathlib import Path
@@ -361,6 +362,8 @@ class Model:
         if end <= start:
             return None
         value = text[start:end]
+        if "*" in value or "＊" in value:
+            return None  # masked values (李*, 北京市朝阳区****) are not findings
         evidence = [f"model:{self.version}"]
         if kind == "PER":
             m = _TITLE_PREFIX.match(value)
@@ -386,6 +389,8 @@ class Model:
                 return None  # a lone surname only with a title after it (王先生 -> 王)
             if _MASKED.search(value) or text[end:end + 1] in ("*", "＊") or text[end:end + 1] == "某":
                 return None
+            if not any(_is_cjk_char(ch) for ch in value) and not _latin_name(value):
+                return None  # code-like tokens in logs: c.e.s.OrderService, info, SKU
             cue = _NAME_CUES.search(text, max(0, start - 8), start)
             if cue:
                 evidence.append("cue:" + cue.group(1).strip())
@@ -399,8 +404,9 @@ class Model:
             entity = _PER
         else:
             if not any(ch.isalpha() for ch in value):
-                if not value.isdigit() or len(value) < 4:
-                    return None  # a bare number (a ZIP code needs its cue to be kept)
+                return None  # a bare number is no address (thread ids, ports, ZIP codes alone)
+            if not any(_is_cjk_char(ch) for ch in value) and not _latin_address(value):
+                return None  # "Android 15", "INFO  12345": no street word and no comma
             cue = _ADDR_CUES.search(text, max(0, start - 8), start)
             if cue:
                 evidence.append("cue:" + cue.group(1).strip())
@@ -410,6 +416,39 @@ class Model:
                 evidence.append("place-only")
             entity = _ADDR
         return Candidate(entity, start, end, round(min(0.97, max(0.05, score)), 4), tuple(evidence))
+
+
+_LATIN_TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*\.?")
+_EN_STREET = re.compile(
+    r"(?i:\b(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|blvd|boulevard|way|court|ct|place|"
+    r"pl|square|sq|terrace|highway|hwy|parkway|pkwy|suite|apt|apartment|unit|box|floor|flat)\b)")
+
+
+def _latin_name(value: str) -> bool:
+    """A Latin-script name: capitalised words (Anne-Marie, O'Brien, J.), none in camelCase,
+    no all-capital acronym, no dotted code (c.e.s.OrderService)."""
+    tokens = value.split()
+    if not tokens:
+        return False
+    for tok in tokens:
+        if not _LATIN_TOKEN.fullmatch(tok) or not tok[0].isupper():
+            return False
+        letters = [c for c in tok if c.isalpha()]
+        if len(letters) > 1 and all(c.isupper() for c in letters):
+            return False  # SKU, INFO
+        for prev, cur in itertools.pairwise(tok):
+            if cur.isupper() and prev.islower():
+                return False  # OrderService
+    return True
+
+
+def _latin_address(value: str) -> bool:
+    """A Latin-script street address has a number and a street word, or comma-separated parts."""
+    has_digit = any(ch.isdigit() for ch in value)
+    words = [t for t in value.replace(",", " ").split() if any(c.isalpha() for c in t)]
+    if not words:
+        return False
+    return bool(_EN_STREET.search(value)) or ("," in value and has_digit and len(words) >= 2)
 
 
 def _is_cjk_char(ch: str) -> bool:
