@@ -405,9 +405,9 @@ class Model:
         else:
             if not any(ch.isalpha() for ch in value):
                 return None  # a bare number is no address (thread ids, ports, ZIP codes alone)
-            if not any(_is_cjk_char(ch) for ch in value) and not _latin_address(value):
-                return None  # "Android 15", "INFO  12345": no street word and no comma
             cue = _ADDR_CUES.search(text, max(0, start - 8), start)
+            if not any(_is_cjk_char(ch) for ch in value) and not cue and not _latin_address(value):
+                return None  # "Android 15", "INFO  12345": no cue, street word or comma
             if cue:
                 evidence.append("cue:" + cue.group(1).strip())
             score = 0.3 + 0.67 * conf
@@ -421,7 +421,11 @@ class Model:
 _LATIN_TOKEN = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-](?=[^\W\d_]))*\.?")
 _EN_STREET = re.compile(
     r"(?i:\b(?:street|st|avenue|ave|road|rd|lane|ln|drive|dr|blvd|boulevard|way|court|ct|place|"
-    r"pl|square|sq|terrace|highway|hwy|parkway|pkwy|suite|apt|apartment|unit|box|floor|flat)\b)")
+    r"pl|square|sq|terrace|highway|hwy|parkway|pkwy|suite|apt|apartment|unit|box|floor|flat|"
+    r"crescent|circle|cir|trail|trl|ridge|alley|row|path|loop|grove|gardens|close|mews|walk|hill|"
+    r"heights|view|point|bend|crossing|pike|plaza|cove|glen|manor|meadows?|route|rte|expressway|"
+    r"freeway|fwy|turnpike|estates?|park|center|centre|building|bldg|po box)\b)")
+_NUMBER_THEN_WORDS = re.compile(r"\d+[A-Za-z]?,?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 
 
 def _latin_name(value: str) -> bool:
@@ -448,7 +452,8 @@ def _latin_address(value: str) -> bool:
     words = [t for t in value.replace(",", " ").split() if any(c.isalpha() for c in t)]
     if not words:
         return False
-    return bool(_EN_STREET.search(value)) or ("," in value and has_digit and len(words) >= 2)
+    return (bool(_EN_STREET.search(value)) or ("," in value and has_digit and len(words) >= 2)
+            or bool(_NUMBER_THEN_WORDS.match(value)))
 
 
 def _is_cjk_char(ch: str) -> bool:
