@@ -86,3 +86,12 @@ def test_hyperscan_backend_missing_is_an_error(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(engine_mod, "HAVE_HYPERSCAN", False)
     with pytest.raises(RuntimeError, match="hyperscan"):
         engine_mod.Engine([engine_mod.Spec(0, "a")], backend="hyperscan")
+
+
+def test_scan_many_equals_scan_one_by_one() -> None:
+    import piguard
+
+    det = piguard.Detector()
+    texts = ["收件人：张伟，手机13800138000", "", "地址：浙江省杭州市西湖区文三路90号",
+             "Dear Mr. John Smith, call +44 20 7946 0958", "订单号 2023112012345678901"] * 30
+    assert list(det.scan_many(texts, batch=7)) == [det.scan(t) for t in texts]

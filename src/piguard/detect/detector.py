@@ -21,7 +21,7 @@ from piguard import entities as _entities
 from piguard.detect import context
 from piguard.detect.engine import Engine, Spec
 from piguard.detect.finding import Finding
-from piguard.detect.normalize import normalize
+from piguard.detect.normalize import Normalized, normalize
 from piguard.detect.recognizers import all_patterns
 from piguard.detect.recognizers.base import Candidate, Pattern
 
@@ -62,6 +62,7 @@ class Detector:
         if ner is None:
             ner = os.environ.get("PIGUARD_NER", "1").lower() not in ("0", "false", "no", "off")
         self._ner = _load_ner() if ner else None
+        self._ner_many = _load_ner_many() if self._ner is not None else None
 
     @property
     def backend(self) -> str:
@@ -86,10 +87,30 @@ class Detector:
         threshold = self.min_score if min_score is None else min_score
         return _scan(text, patterns, engine, wanted, threshold, self.context_window, self._ner)
 
-    def scan_many(self, texts: Iterable[str]) -> Iterator[list[Finding]]:
-        """Findings for each text, in order."""
+    def scan_many(self, texts: Iterable[str], *, batch: int = 64) -> Iterator[list[Finding]]:
+        """Findings for each text, in order. The name/address model runs on ``batch`` texts at
+        a time (one packed batch costs far less than many short calls)."""
+        if self._ner_many is None:
+            for text in texts:
+                yield self.scan(text)
+            return
+        chunk: list[str] = []
         for text in texts:
-            yield self.scan(text)
+            if not isinstance(text, str):
+                raise TypeError(f"scan_many() takes str items, not {type(text).__name__}")
+            chunk.append(text)
+            if len(chunk) >= batch:
+                yield from self._scan_chunk(chunk)
+                chunk = []
+        if chunk:
+            yield from self._scan_chunk(chunk)
+
+    def _scan_chunk(self, texts: list[str]) -> Iterator[list[Finding]]:
+        norms = [normalize(t) for t in texts]
+        model = self._ner_many([n.text for n in norms])
+        for text, norm, cands in zip(texts, norms, model, strict=True):
+            yield _scan(text, self._patterns, self._engine, self.entities, self.min_score,
+                        self.context_window, None, norm=norm, ner_cands=cands)
 
 
 def _check_entities(entities: Sequence[str] | None) -> frozenset[str] | None:
@@ -114,8 +135,9 @@ def _build(wanted: frozenset[str] | None, backend: str | None) -> tuple[list[Pat
 
 
 def _scan(text: str, patterns: list[Pattern], engine: Engine, wanted: frozenset[str] | None,
-          threshold: float, window: int, ner: NerFunc | None = None) -> list[Finding]:
-    norm = normalize(text)
+          threshold: float, window: int, ner: NerFunc | None = None, *,
+          norm: Normalized | None = None, ner_cands: list[Candidate] | None = None) -> list[Finding]:
+    norm = normalize(text) if norm is None else norm
     t = norm.text
     cands: list[Candidate] = []
     for key, m in engine.matches(t):
@@ -128,8 +150,10 @@ def _scan(text: str, patterns: list[Pattern], engine: Engine, wanted: frozenset[
             c = _apply_context(t, c, window)
             if c is not None and c.score >= threshold:
                 cands.append(c)
-    if ner is not None and (wanted is None or not wanted.isdisjoint(NER_ENTITIES)):
-        for c in ner(t):
+    if ner_cands is None and ner is not None and (wanted is None or not wanted.isdisjoint(NER_ENTITIES)):
+        ner_cands = ner(t)
+    if ner_cands and (wanted is None or not wanted.isdisjoint(NER_ENTITIES)):
+        for c in ner_cands:
             if (wanted is None or c.entity in wanted) and c.score >= threshold:
                 cands.append(c)
     if not cands:
@@ -198,6 +222,14 @@ def _load_ner() -> NerFunc | None:
             raise
         return None
     return recognize
+
+
+def _load_ner_many() -> Callable[[list[str]], list[list[Candidate]]] | None:
+    try:
+        from piguard.ner import recognize_many
+    except ImportError:
+        return None
+    return recognize_many
 
 
 _default: Detector | None = None
