@@ -11,6 +11,7 @@ on short regions where some entity tag scores near the ``O`` tag, all regions at
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import json
 import re
@@ -389,7 +390,12 @@ class Model:
                 return None  # a lone surname only with a title after it (王先生 -> 王)
             if _MASKED.search(value) or text[end:end + 1] in ("*", "＊") or text[end:end + 1] == "某":
                 return None
-            if not any(_is_cjk_char(ch) for ch in value) and not _latin_name(value):
+            has_cjk = any(_is_cjk_char(ch) for ch in value)
+            if has_cjk and any(ch.isascii() and ch.isalpha() for ch in value):
+                return None  # names are in one script: "QQ号", "VIP客户" are labels
+            if has_cjk and not _plausible_cjk_name(value):
+                return None  # 实付, 设备: a Chinese name starts with a surname
+            if not has_cjk and not _latin_name(value):
                 return None  # code-like tokens in logs: c.e.s.OrderService, info, SKU
             cue = _NAME_CUES.search(text, max(0, start - 8), start)
             if cue:
@@ -434,6 +440,8 @@ def _latin_name(value: str) -> bool:
     tokens = value.split()
     if not tokens:
         return False
+    if len(tokens[-1]) == 1:
+        return False  # "Redmi K" (K70 cut short): a trailing initial without a period
     for tok in tokens:
         if not _LATIN_TOKEN.fullmatch(tok) or not tok[0].isupper():
             return False
@@ -446,13 +454,31 @@ def _latin_name(value: str) -> bool:
     return True
 
 
+@functools.cache
+def _surnames() -> tuple[frozenset[str], frozenset[str]]:
+    from piguard import data
+
+    return frozenset(data.cn_surnames()), frozenset(data.cn_compound_surnames())
+
+
+def _plausible_cjk_name(value: str) -> bool:
+    """2-3 character Chinese names start with a known surname (single or compound); longer
+    names and transliterations with a middle dot (约翰·史密斯) are left to the model."""
+    if "·" in value or "•" in value or len(value) > 3 or len(value) < 2:
+        return True
+    single, compound = _surnames()
+    return value[0] in single or value[:2] in compound
+
+
 def _latin_address(value: str) -> bool:
     """A Latin-script street address has a number and a street word, or comma-separated parts."""
     has_digit = any(ch.isdigit() for ch in value)
     words = [t for t in value.replace(",", " ").split() if any(c.isalpha() for c in t)]
     if not words:
         return False
-    return (bool(_EN_STREET.search(value)) or ("," in value and has_digit and len(words) >= 2)
+    titled = any(len(w) >= 3 and w[0].isupper() and not w.isupper() for w in words)
+    return (bool(_EN_STREET.search(value))
+            or ("," in value and has_digit and len(words) >= 2 and titled)
             or bool(_NUMBER_THEN_WORDS.match(value)))
 
 

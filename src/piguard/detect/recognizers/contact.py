@@ -49,7 +49,7 @@ def glued(text: str, start: int, end: int) -> bool:
 def _cn_mobile(text: str, m: re.Match[str]) -> Candidate | None:
     if glued(text, m.start(), m.end()):
         return None
-    if not m.group().startswith(("+", "00", "86")) and _FOREIGN_CC_BEFORE.search(text, max(0, m.start() - 6), m.start()):
+    if not m.group().startswith(("+", "00", "86", "(")) and _FOREIGN_CC_BEFORE.search(text, max(0, m.start() - 6), m.start()):
         return None  # the national part of a foreign number: +49 151 3965 6892
     digits = _digits(m.group())
     if len(digits) > 11:
@@ -135,7 +135,7 @@ def _cued(entity: str, name: str, cue: str, score: float = 0.9):
     return check
 
 
-_MOBILE = r"(?:(?:\+|00)86[ -]?|86[ -])?1[3-9][0-9](?:[ -]?[0-9]{4}){2}"
+_MOBILE = r"(?:(?:\+|00)86[ -]?|86[ -]|\(\+?86\)[ -]?)?1[3-9][0-9](?:[ -]?[0-9]{4}){2}"
 _LANDLINE = (r"(?:(?:\+|00)86[ -]?(?:\([1-9][0-9]{1,3}\)|[1-9][0-9]{1,3})"
              r"|\(0[1-9][0-9]{1,3}\)|0[1-9][0-9]{1,3})[ -]?[2-9][0-9]{2,3}[ -]?[0-9]{4}")
 
