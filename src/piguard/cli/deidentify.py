@@ -17,6 +17,8 @@ from typing import Annotated, Any
 import typer
 
 from piguard.cli.app import app
+from piguard.cli.progress import ProgressBars
+from piguard.cli.progress import short as cut
 
 _POLICY_HELP = ("Policy: a TOML/YAML file (entities and columns sections), or a preset "
                 "(pseudonymize, encrypt, replace, default). Default: pseudonymize.")
@@ -206,35 +208,12 @@ def _print_table(summary: Any) -> None:
                       + f", {summary.rows:,} rows in {summary.seconds:.1f} s{rate}", markup=False)
 
 
-class _Progress:
-    """rich progress bars on stderr (only on a terminal); a callback for the job."""
-
-    def __init__(self) -> None:
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-        )
-
-        console = Console(stderr=True)
-        self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                             TimeElapsedColumn(), console=console, transient=True,
-                             disable=not console.is_terminal)
-        self._tasks: dict[str, Any] = {}
-
-    def __enter__(self) -> _Progress:
-        self._bar.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._bar.__exit__(*exc)  # type: ignore[arg-type]
+class _Progress(ProgressBars):
+    """Progress of a copy job (events from the job's callback)."""
 
     def __call__(self, event: str, **info: Any) -> None:
         name = str(info.get("table", ""))
-        short = name if len(name) <= 40 else "…" + name[-39:]
+        short = cut(name)
         if event == "plan":
             self._status(f"classifying {short}")
         elif event == "table":

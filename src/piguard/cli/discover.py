@@ -21,6 +21,8 @@ from typing import Annotated, Any
 import typer
 
 from piguard.cli.app import app
+from piguard.cli.progress import ProgressBars
+from piguard.cli.progress import short as cut
 
 SourceArg = Annotated[str, typer.Argument(help="File, folder, SQLite file or SQLAlchemy URL.")]
 FormatOpt = Annotated[str, typer.Option("--format", "-f", help="table or json.")]
@@ -237,35 +239,16 @@ def _print_summary(summary: Any, url: str) -> None:
     sys.stdout.write("\n".join(lines) + "\n")
 
 
-class _Progress:
-    """rich progress bars on stderr (only on a terminal); a callback for the Scanner."""
+class _Progress(ProgressBars):
+    """Progress of an inventory scan (events from the Scanner's callback)."""
 
     def __init__(self) -> None:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-        )
-
-        console = _progress_console()
-        self._bar = Progress(TextColumn("{task.description}"), BarColumn(),
-                             MofNCompleteColumn(), TimeElapsedColumn(), console=console,
-                             transient=True, disable=not console.is_terminal)
-        self._tasks: dict[str, Any] = {}
+        super().__init__()
         self._assets = self._bar.add_task("tables and documents", total=None)
-
-    def __enter__(self) -> _Progress:
-        self._bar.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._bar.__exit__(*exc)  # type: ignore[arg-type]
 
     def __call__(self, event: str, **info: Any) -> None:
         name = str(info.get("name", ""))
-        short = name if len(name) <= 40 else "…" + name[-39:]
+        short = cut(name)
         if event == "asset":
             self._bar.update(self._assets, advance=1 if info.get("outcome") else 0,
                              description=f"{info.get('outcome', '')} {short}")
