@@ -80,13 +80,7 @@ def make_detector(kind: str, engine: str | None) -> tuple[Callable[[str], list[P
             kwargs: dict = {"ner": kind != "identifiers"}
             if engine:
                 kwargs["engine"] = engine
-            try:
-                det = piguard.Detector(**kwargs)
-            except TypeError:
-                kwargs.pop("engine", None)
-                det = piguard.Detector(**kwargs)
-                print("note: Detector() does not accept engine=; using its default",
-                      file=sys.stderr)
+            det = piguard.Detector(**kwargs)
             fn = det.scan
             desc = f"piguard.Detector({', '.join(f'{k}={v!r}' for k, v in kwargs.items())})"
         backend = getattr(det, "backend", None) if kind != "scan" or engine else None

@@ -89,13 +89,7 @@ def make_detector(engine: str | None, stub: bool) -> tuple[Callable[[str], list]
     kwargs: dict = {"ner": False}
     if engine:
         kwargs["engine"] = engine
-    try:
-        det = piguard.Detector(**kwargs)
-    except TypeError:
-        kwargs.pop("engine", None)
-        det = piguard.Detector(**kwargs)
-        print("note: piguard.Detector() does not accept engine=; default backend used",
-              file=sys.stderr)
+    det = piguard.Detector(**kwargs)
     backend = getattr(det, "backend", None)
     if backend is None:
         try:

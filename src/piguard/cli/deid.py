@@ -19,7 +19,7 @@ import os
 import stat
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -82,6 +82,29 @@ def _read(path: Path) -> tuple[str | None, str, bool]:
 
 def _write_atomic(target: Path, text: str, *, bom: bool = False, mode: int = 0o644) -> None:
     atomic_write_text(target, text, bom=bom, mode=mode)
+
+
+def _each_file(src: Path, output: Path, run: _Run, err: Any, label: str,
+               fn: Callable[[str, Path, Path], str | None]) -> None:
+    """Mirror the folder ``src`` into ``output``: ``fn(text, path, relative path)`` gives each
+    file's new text (None: skipped, recorded by ``fn``); unreadable files are recorded here."""
+    files = list(_walk(src, run))
+    progress, task = _progress(err, len(files), label)
+    try:
+        for f in files:
+            rel = f.relative_to(src)
+            text, why, bom = _read(f)
+            if text is None:
+                run.skipped.append((str(f), why))
+            else:
+                out = fn(text, f, rel)
+                if out is not None:
+                    _write_atomic(output / rel, out, bom=bom, mode=stat.S_IMODE(f.stat().st_mode))
+            if progress is not None:
+                progress.advance(task)
+    finally:
+        if progress is not None:
+            progress.stop()
 
 
 def _walk(root: Path, run: _Run) -> Iterator[Path]:
@@ -222,26 +245,14 @@ def redact(
                     _write_atomic(output, out, bom=bom, mode=stat.S_IMODE(src.stat().st_mode))
     else:
         assert output is not None
-        files = list(_walk(src, run))
-        progress, task = _progress(err, len(files), "redacting")
-        try:
-            for f in files:
-                rel = f.relative_to(src)
-                text, why, bom = _read(f)
-                if text is None:
-                    run.skipped.append((str(f), why))
-                else:
-                    out = one(text, str(rel))
-                    if out is not None:
-                        _write_atomic(output / rel, out, bom=bom,
-                                      mode=stat.S_IMODE(f.stat().st_mode))
-                    elif run.skipped and run.skipped[-1][0] == str(rel):
-                        run.skipped[-1] = (str(f), run.skipped[-1][1])
-                if progress is not None:
-                    progress.advance(task)
-        finally:
-            if progress is not None:
-                progress.stop()
+
+        def one_file(text: str, f: Path, rel: Path) -> str | None:
+            out = one(text, str(rel))  # items name the path relative to the folder
+            if out is None and run.skipped and run.skipped[-1][0] == str(rel):
+                run.skipped[-1] = (str(f), run.skipped[-1][1])  # problems name the input
+            return out
+
+        _each_file(src, output, run, err, "redacting", one_file)
     if items is not None:
         _write_atomic(items, "".join(line + "\n" for line in item_lines), mode=0o600)
     if (folder and not quiet) or run.skipped:
@@ -331,24 +342,8 @@ def reidentify(
                     _write_atomic(output, out, bom=bom)
     else:
         assert output is not None
-        files = list(_walk(src, run))
-        progress, task = _progress(err, len(files), "restoring")
-        try:
-            for f in files:
-                rel = f.relative_to(src)
-                text, why, bom = _read(f)
-                if text is None:
-                    run.skipped.append((str(f), why))
-                else:
-                    out = one(text, str(f), str(rel))
-                    if out is not None:
-                        _write_atomic(output / rel, out, bom=bom,
-                                      mode=stat.S_IMODE(f.stat().st_mode))
-                if progress is not None:
-                    progress.advance(task)
-        finally:
-            if progress is not None:
-                progress.stop()
+        _each_file(src, output, run, err, "restoring",
+                   lambda text, f, rel: one(text, str(f), str(rel)))
     if (folder and not quiet) or run.skipped:
         _summary(err, run, "re-identified", "value(s)")
     raise typer.Exit(2 if run.skipped else 0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from piguard.report.atomic import atomic_write_bytes
+from piguard.atomic import atomic_write_bytes
 
 LINES_PER_PAGE = 50
 

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from piguard.report.atomic import atomic_write_text
+from piguard.atomic import atomic_write_text
 
 if TYPE_CHECKING:
     from piguard.inventory.store import Store

@@ -426,6 +426,17 @@ def classify_arrays(columns: list[Column], arrays: dict[str, Any],
     return results, len(pi_rows), len(minor_rows)
 
 
+def with_read_columns(columns: list[Column], batches: Iterable[Batch]) -> list[Column]:
+    """``columns`` plus any that only appeared while reading (JSON tables reveal fields late)."""
+    known = {c.name for c in columns}
+    for b in batches:
+        for name in b.data.schema.names:
+            if name not in known:
+                columns.append(Column(name))
+                known.add(name)
+    return columns
+
+
 def sample_arrays(columns: list[Column], batches: Iterable[Batch]) -> tuple[dict[str, Any], int]:
     """Concatenate sampled batches into one string array per column (missing → nulls)."""
     import pyarrow as pa
@@ -452,14 +463,7 @@ def classify_table(table: Table, options: Options | None = None) -> TableResult:
     try:
         limit = None if options.sampling is Sampling.FULL else options.sample_rows
         batches = list(table.batches(options.sampling, limit=limit, seed=options.seed))
-        columns = table.columns()
-        # JSON tables may reveal columns only while reading.
-        known = {c.name for c in columns}
-        for b in batches:
-            for name in b.data.schema.names:
-                if name not in known:
-                    columns.append(Column(name))
-                    known.add(name)
+        columns = with_read_columns(table.columns(), batches)
         arrays, rows = sample_arrays(columns, batches)
         del batches
         result.rows_sampled = rows

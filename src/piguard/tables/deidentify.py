@@ -1181,7 +1181,12 @@ class _Job:
     def _classify(self, st: _SourceTable, options: Any) -> tuple[Any, dict[str, Any]]:
         """:func:`piguard.tables.classify.classify_table`, keeping the sampled arrays."""
         from piguard.sources.base import Column
-        from piguard.tables.classify import TableResult, classify_arrays, sample_arrays
+        from piguard.tables.classify import (
+            TableResult,
+            classify_arrays,
+            sample_arrays,
+            with_read_columns,
+        )
 
         t = st.table
         result = TableResult(t.source, t.name, comment=t.comment)
@@ -1190,13 +1195,7 @@ class _Job:
             batches = list(t.batches(options.sampling, limit=options.sample_rows,
                                      seed=options.seed))
             by_name = {c.name: c for c in t.columns()}
-            columns = [by_name.get(n, Column(n)) for n in st.names]
-            known = set(st.names)
-            for b in batches:
-                for name in b.data.schema.names:
-                    if name not in known:
-                        columns.append(Column(name))
-                        known.add(name)
+            columns = with_read_columns([by_name.get(n, Column(n)) for n in st.names], batches)
             arrays, rows = sample_arrays(columns, batches)
             del batches
             result.rows_sampled = rows
