@@ -27,9 +27,9 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from piguard.atomic import atomic_write_bytes
 from piguard.demo import fake
 from piguard.demo.pdf import write_pdf
-from piguard.atomic import atomic_write_bytes
 
 STATUSES = ("待付款", "待发货", "已发货", "已完成", "已取消", "退款中")
 CHANNELS = ("app", "web", "phone", "wechat", "email")
