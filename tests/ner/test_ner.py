@@ -123,3 +123,60 @@ def test_offsets_inside_input(noise, seed):
 def test_detector_offsets_on_random_unicode(text):
     for f in piguard.Detector().scan(text):
         assert 0 <= f.start < f.end <= len(text)
+
+
+def _reference_viterbi(model, em, a, b, first, last):
+    """Textbook Viterbi over rows a..b with the runtime's start/end conventions."""
+    import numpy as np
+
+    from piguard.ner.runtime import TAG_O
+
+    k = em.shape[1]
+    score = (model.start if first[a] else model.trans[TAG_O]) + em[a]
+    back = []
+    for t in range(a + 1, b):
+        cand = score[:, None] + model.trans
+        back.append(cand.argmax(axis=0))
+        score = cand.max(axis=0) + em[t]
+    score = score + (model.end if last[b - 1] else model.trans[:, TAG_O])
+    cur = int(score.argmax())
+    path = [cur]
+    for bp in reversed(back):
+        cur = int(bp[cur])
+        path.append(cur)
+    assert len(path) == b - a and k == len(model.tags)
+    return np.array(path[::-1])
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 40), st.sampled_from([4, 64, 1 << 16]))
+def test_viterbi_matches_reference(seed, n_regions, cells):
+    """The batched, grouped decoder gives the textbook path for every region; a region whose
+    path is all O comes back as None."""
+    import numpy as np
+
+    from piguard.ner import _get, runtime
+
+    model = _get()
+    rng = np.random.default_rng(seed)
+    regions, pos = [], 0
+    for _ in range(n_regions):
+        pos += int(rng.integers(0, 5))
+        length = int(rng.integers(1, 30))
+        regions.append((pos, pos + length))
+        pos += length
+    em = (rng.normal(size=(pos + 1, len(model.tags))) * 3).astype(np.float32)
+    first = rng.random(pos + 1) < 0.2
+    last = rng.random(pos + 1) < 0.2
+    old = runtime.VITERBI_CELLS
+    runtime.VITERBI_CELLS = cells
+    try:
+        paths = model.viterbi(em, regions, first, last)
+    finally:
+        runtime.VITERBI_CELLS = old
+    for (a, b), got in zip(regions, paths):
+        want = _reference_viterbi(model, em, a, b, first, last)
+        if got is None:
+            assert not want.any()
+        else:
+            assert got.tolist() == want.tolist()

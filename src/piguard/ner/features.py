@@ -310,22 +310,31 @@ class Lexicon:
             if _LATIN.search(text) is None:
                 return f
         first, last = self.first, self.last
+        # word spans per feature column (1 en_first, 2 en_last, 3 en_title, 4 en_street,
+        # 5 en_cap), then each column filled at once from its span starts and ends
+        cols: tuple[list[int], ...] = ([], [], [], [], [], [])
         for m in self.WORD.finditer(text):
             w = m.group()
-            s, e = m.start(), m.end()
             if w[0].isupper():
-                f[s:e, 5] = 1.0
+                cols[5].append(m.start())
+                cols[5].append(m.end())
             if not w.isascii():
                 continue
             lw = w.lower()
             if lw in first:
-                f[s:e, 1] = 1.0
+                cols[1].extend(m.span())
             if lw in last:
-                f[s:e, 2] = 1.0
+                cols[2].extend(m.span())
             if lw in EN_TITLES:
-                f[s:e, 3] = 1.0
+                cols[3].extend(m.span())
             if lw in EN_STREET_WORDS:
-                f[s:e, 4] = 1.0
+                cols[4].extend(m.span())
+        n = len(text)
+        for k in range(1, 6):
+            if cols[k]:
+                b = np.asarray(cols[k], dtype=np.int64)
+                cover = np.bincount(b[0::2], minlength=n + 1) - np.bincount(b[1::2], minlength=n + 1)
+                f[:, k] = np.cumsum(cover[:n]) > 0
         return f
 
     def _word_feats(self, cps: np.ndarray, f: np.ndarray) -> None:

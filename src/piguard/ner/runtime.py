@@ -27,7 +27,9 @@ MODEL_FILE = Path(__file__).resolve().parent / "model.npz"
 GAP = 8  # rows between packed windows: the largest dilation
 CHUNK = 360  # preferred window length (cut at sentence ends): keeps a pass in L2 cache
 BATCH_ROWS = 400  # packed rows per forward pass (small passes stay in cache)
+VITERBI_CELLS = 1 << 16  # steps x regions decoded together (bounds the step-major arrays)
 REGION_MARGIN = 1.0  # a character is decoded when an entity tag scores within this of O
+SEED_MARGIN = 0.3  # ... and only in regions where some character's entity tag is this close
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SENT_END = re.compile(r"[。！？；\n!?;]")
@@ -62,6 +64,9 @@ _FIELD_WORDS = frozenset("""
 名字 性别 民族 籍贯 生日 年龄 日期 时间 金额 余额 密码 备注 说明 状态 类型 型号 数量 单价 总价 合计 客服 用户
 客户 联系 联系人 收件 寄件 收货 发货 快递 物流 微信 银行 开户 身份 证件 护照 车牌 职务 职位 部门 单位 公司
 """.split())
+# a trailing field label glued to a name (王小明手机): the longest label that leaves a name
+_FIELD_SUFFIX = re.compile("(?:" + "|".join(sorted(_FIELD_WORDS, key=len, reverse=True)) + ")$")
+_CJK_CHAR = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 _MASKED = re.compile(r"[*＊×xX]{2}|某")
 _TITLE_PREFIX = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Madam|Mx)\.?\s+)+", re.IGNORECASE)
 _HONORIFIC_SUFFIX = re.compile(r"(?:先生|女士|小姐|老师|同志|教授|医生|经理|总)$")
@@ -202,9 +207,11 @@ class Model:
     def _regions(self, em: np.ndarray, valid: np.ndarray, first: np.ndarray, last: np.ndarray):
         """Runs of rows where some entity tag scores within REGION_MARGIN of O (grown by one
         row each side), never crossing a window edge."""
-        cand = (em[:, 1:].max(axis=1) > em[:, 0] - REGION_MARGIN) & valid
+        gap = em[:, 1:].max(axis=1) - em[:, 0]
+        cand = (gap > -REGION_MARGIN) & valid
         if not cand.any():
             return []
+        lead = np.concatenate(([0], np.cumsum(gap > -SEED_MARGIN)))  # rows that can seed a span
         grown = cand.copy()
         grown[1:] |= cand[:-1]
         grown[:-1] |= cand[1:]
@@ -213,14 +220,30 @@ class Model:
         nxt = np.concatenate((grown[1:], [False]))
         starts = np.flatnonzero(grown & (~prev | first))
         ends = np.flatnonzero(grown & (~nxt | last)) + 1
-        return list(zip(starts.tolist(), ends.tolist()))
+        keep = lead[ends] > lead[starts]  # a region without a seed row decodes to all O
+        return list(zip(starts[keep].tolist(), ends[keep].tolist()))
 
     def viterbi(self, em: np.ndarray, regions, first: np.ndarray, last: np.ndarray):
         """Best tag sequence of each region, all regions at once (longest first, so the live
         regions at step t are a prefix).  A region starts and ends in ``O`` context unless it
         touches a window edge (``first``/``last`` flags per row)."""
         order = sorted(range(len(regions)), key=lambda i: regions[i][0] - regions[i][1])
-        regs = [regions[i] for i in order]
+        # bounded memory: groups of regions (longest first) with at most VITERBI_CELLS steps
+        groups, cur_group = [], []
+        for i in order:
+            if cur_group and (len(cur_group) + 1) * (regions[cur_group[0]][1] - regions[cur_group[0]][0]) > VITERBI_CELLS:
+                groups.append(cur_group)
+                cur_group = []
+            cur_group.append(i)
+        groups.append(cur_group)
+        paths: list = [None] * len(regions)
+        for g in groups:
+            for i, p in zip(g, self._viterbi([regions[i] for i in g], em, first, last)):
+                paths[i] = p
+        return paths
+
+    def _viterbi(self, regs, em: np.ndarray, first: np.ndarray, last: np.ndarray):
+        """``viterbi`` of regions sorted longest first; paths in the same order."""
         k = em.shape[1]
         r = len(regs)
         s0 = np.fromiter((a for a, _ in regs), dtype=np.int64, count=r)
@@ -229,6 +252,9 @@ class Model:
         live = np.searchsorted(-lengths, -np.arange(lmax), side="left")  # regions longer than t
         init = np.where(first[s0][:, None], self.start[None, :], self.trans[TAG_O][None, :])
         score = init + em[s0]
+        # emissions of every region laid out step by step: emr[t, i] = em[s0[i] + t]
+        rows = np.minimum(s0[None, :] + np.arange(lmax)[:, None], len(em) - 1)
+        emr = em[rows]
         back = np.empty((lmax, r, k), dtype=np.int8)
         trans = self.trans[None, :, :]
         for t in range(1, lmax):
@@ -237,21 +263,22 @@ class Model:
                 break
             cand = score[:n, :, None] + trans
             back[t, :n] = cand.argmax(axis=1)
-            score[:n] = cand.max(axis=1) + em[s0[:n] + t]
+            sc = cand.max(axis=1)
+            sc += emr[t, :n]
+            score[:n] = sc
         e0 = s0 + lengths - 1
         score += np.where(last[e0][:, None], self.end[None, :], self.trans[:, TAG_O][None, :])
         cur = score.argmax(axis=1)
-        paths = [None] * r
-        for i in range(r):
-            L = int(lengths[i])
-            path = np.empty(L, dtype=np.int64)
-            c = int(cur[i])
-            for t in range(L - 1, -1, -1):
-                path[t] = c
-                if t:
-                    c = int(back[t, i, c])
-            paths[order[i]] = path
-        return paths
+        # backtrace of all regions together: a region joins when t reaches its last row
+        out = np.empty((lmax, r), dtype=np.int64)
+        for t in range(lmax - 1, -1, -1):
+            n = int(live[t])
+            out[t, :n] = cur[:n]
+            if t:
+                cur[:n] = back[t, np.arange(n), cur[:n]]
+        inside = np.arange(lmax)[:, None] < lengths[None, :]
+        tagged = ((out != TAG_O) & inside).any(axis=0).tolist()
+        return [out[:int(lengths[i]), i] if tagged[i] else None for i in range(r)]
 
     # --- main entry ---------------------------------------------------------------------------
 
@@ -295,18 +322,22 @@ class Model:
             return results
         paths = self.viterbi(em, regions, first, last)
         all_jobs = [job for batch in passes for job in batch]
+        p_entity = None  # per-row probability of an entity tag, prefix sums (for span confidence)
         for (rs, _re), path in zip(regions, paths):
+            if path is None:
+                continue  # all O
             spans = _spans(path)
             if not spans:
                 continue
+            if p_entity is None:
+                z = np.exp(em - em.max(axis=1, keepdims=True))
+                p_entity = np.concatenate(([0.0], np.cumsum(1.0 - z[:, TAG_O] / z.sum(axis=1)))).tolist()
             j = bisect.bisect_right(starts, rs) - 1
             ti, ws, _we = all_jobs[j]
             off = ws - starts[j]
             text = texts[ti]
             for a, b, kind in spans:
-                seg = em[rs + a: rs + b]
-                z = np.exp(seg - seg.max(axis=1, keepdims=True))
-                conf = float(1.0 - (z[:, TAG_O] / z.sum(axis=1)).mean())
+                conf = (p_entity[rs + b] - p_entity[rs + a]) / (b - a)
                 c = self._candidate(text, rs + a + off, rs + b + off, kind, conf)
                 if c is not None:
                     results[ti].append(c)
@@ -381,16 +412,15 @@ class Model:
                 return None
             if any(ch.isdigit() for ch in value):
                 return None  # names hold no digits
-            for w in _FIELD_WORDS:
-                if len(value) > len(w) and value.endswith(w):
-                    end -= len(w)
-                    value = text[start:end]
-                    break
+            m = _FIELD_SUFFIX.search(value, 1)
+            if m:
+                end -= len(m.group())
+                value = text[start:end]
             if len(value) == 1 and _is_cjk_char(value) and not _AFTER_SURNAME.match(text, end):
                 return None  # a lone surname only with a title after it (王先生 -> 王)
             if _MASKED.search(value) or text[end:end + 1] in ("*", "＊") or text[end:end + 1] == "某":
                 return None
-            has_cjk = any(_is_cjk_char(ch) for ch in value)
+            has_cjk = _CJK_CHAR.search(value) is not None
             if has_cjk and any(ch.isascii() and ch.isalpha() for ch in value):
                 return None  # names are in one script: "QQ号", "VIP客户" are labels
             if has_cjk and not _plausible_cjk_name(value):
@@ -412,7 +442,7 @@ class Model:
             if not any(ch.isalpha() for ch in value):
                 return None  # a bare number is no address (thread ids, ports, ZIP codes alone)
             cue = _ADDR_CUES.search(text, max(0, start - 8), start)
-            if not any(_is_cjk_char(ch) for ch in value) and not cue and not _latin_address(value):
+            if _CJK_CHAR.search(value) is None and not cue and not _latin_address(value):
                 return None  # "Android 15", "INFO  12345": no cue, street word or comma
             if cue:
                 evidence.append("cue:" + cue.group(1).strip())
@@ -430,7 +460,12 @@ _EN_STREET = re.compile(
     r"pl|square|sq|terrace|highway|hwy|parkway|pkwy|suite|apt|apartment|unit|box|floor|flat|"
     r"crescent|circle|cir|trail|trl|ridge|alley|row|path|loop|grove|gardens|close|mews|walk|hill|"
     r"heights|view|point|bend|crossing|pike|plaza|cove|glen|manor|meadows?|route|rte|expressway|"
-    r"freeway|fwy|turnpike|estates?|park|center|centre|building|bldg|po box)\b)")
+    r"freeway|fwy|turnpike|estates?|park|center|centre|building|bldg|po box|fpo|apo|dpo|"
+    # continental street words (Rue ..., Via ..., ul. ...) and street-name endings
+    # (Ziegelgasse, Kiannonkatu, Strandvejen, Populierenstraat)
+    r"rue|via|viale|piazza|corso|calle|avenida|rua|travessa|praça|plaza|ul|al|aleja|plac|"
+    r"\w+(?:stra(?:ss|ß)e|gasse|weg|allee|platz|damm|katu|tie|kuja|polku|vej|vejen|gade|gata|"
+    r"gatan|v(?:ä|a)gen|veien|gaten|stien|straat|laan|gracht|plein|utca|útja|ulica|cesta))\b)")
 _NUMBER_THEN_WORDS = re.compile(r"\d+[A-Za-z]?,?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
 
 
