@@ -10,11 +10,14 @@ Sources (all permitted for training):
   entry tagged as a person, place or other proper name (nr, nrt, nrfg, ns, nz) is dropped;
 - GB2312 level-1 characters (decoded from the codec, no file) as rare given-name characters;
 - presidio-research (MIT): English templates, and the ``generated_large/small`` samples
-  (texts that also occur in ``synth_dataset_v2`` are dropped, as that set is for evaluation).
+  (texts that also occur in ``synth_dataset_v2`` are dropped, as that set is for evaluation);
+- ``train/templates/zh_*.txt``: Chinese prose written for this project (news of every desk,
+  courts, social media, essays, local notices ...) with marked names, addresses, places and
+  organisations (see ``train/templates/README.md``); ``Prose`` keeps or swaps the values.
 
 No evaluation-only corpus (CLUENER, MSRA, People's Daily, Resume, Weibo) is read here.
 
-Usage: python train/gen_data.py --out train/data/train.jsonl [--zh 120000 --en 50000 --seed 1]
+Usage: python train/gen_data.py --out train/data/train.jsonl [--zh 130000 --en 50000 --prose 200000 --seed 1]
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import random
 import re
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -99,6 +103,7 @@ class Names:
         self.en_first = list(D.en_first_names())
         self.en_last = list(D.en_last_names())
         self.word2: list[str] = []  # two-character ordinary words (set by main): 建国, 天然 ...
+        self.surname_sets = (frozenset(surnames), frozenset(self.compound))
 
     def surname(self, rng) -> str:
         return rng.choice(self.compound) if rng.random() < 0.04 else self.single(rng)
@@ -563,6 +568,13 @@ Sunset River Forest Meadow Willow Highland Ridge Valley Chestnut Walnut Jefferso
 Jackson Cherry Birch Poplar Broadway Market King Queen Victoria Station Bridge Green North South East West
 Union Center Liberty Prospect Front Water School College""")
 INTL_STREET = L.words("Koskikatu Hauptstrasse Bahnhofstrasse Schillerstraße Storgatan Vesterbrogade Dorfstraße Kirchweg Nygatan Rue_de_la_Paix Via_Roma Calle_Mayor Avenida_Paulista Rua_Augusta Strandvejen Mannerheimintie Karl_Johans_gate Ulica_Długa")
+CONT_STEMS = L.words("""Ziegel Kirch Linden Birken Garten Schul Berg Wald Rosen Mühlen Kianno Koivu Puisto
+Männikkö Rauha Aalto Strand Skov Nørre Øster Populieren Eiken Linde Molen Kerk Jesionowa Długa Polna Leśna
+Ogrodowa Lipowa Nuova Garibaldi Roma Mazzini Verdi Mayor Sol Flores Augusta Liberdade Paz Arenque Franscini
+Wien Tylova Parmova Dašická Příční Bygget Allika Harju Kuusiku Puru Lilas Moulin Église Gare Fontaine""")
+CONT_SUFFIX = L.words("""strasse straße gasse weg allee platz damm katu tie kuja polku vej vejen gade gata gatan
+vägen veien stien straat laan gracht plein utca ulica""")
+CONT_PREFIX = L.words("Via Viale Piazza Corso Calle Avenida Rua Travessa Praça ul. al. Plac Rue Avenue Boulevard")
 ORG_EN = L.words("Acme_Corp Globex Initech Umbrella_Inc Stark_Industries Wayne_Enterprises Microsoft Google Amazon IBM Oracle Intel Siemens Deloitte Accenture Barclays HSBC Walmart Target Pfizer Boeing Toyota Samsung Contoso Fabrikam Northwind_Traders")
 MONTHS = L.words("January February March April May June July August September October November December")
 DAYS = L.words("Monday Tuesday Wednesday Thursday Friday Saturday Sunday")
@@ -646,7 +658,26 @@ class English:
             n = rng.randint(1, 99)
             suf = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
             return f"{n}{suf} {rng.choice(STREET_SUFFIX)}"
-        return rng.choice(INTL_STREET).replace("_", " ") + f" {rng.randint(1, 150)}"
+        if r < 0.86:
+            return rng.choice(INTL_STREET).replace("_", " ") + f" {rng.randint(1, 150)}"
+        return self.continental_street(rng)
+
+    def continental_street(self, rng) -> str:
+        """European street names as Faker's locales write them: Ziegelgasse 19, Kiannonkatu 98,
+        Via Nuova del Campo 85, 26 rue des Lilas, ul. Jesionowa 127, Populierenstraat 374."""
+        stem = rng.choice(CONT_STEMS) if rng.random() < 0.6 else rng.choice(self.last)
+        n = rng.randint(1, 400)
+        r = rng.random()
+        if r < 0.5:
+            suffix = rng.choice(CONT_SUFFIX)
+            name = stem + suffix if rng.random() < 0.8 else f"{stem} {suffix.capitalize()}"
+            return f"{name} {n}"
+        if r < 0.75:
+            pre = rng.choice(CONT_PREFIX)
+            return f"{pre} {rng.choice(('', 'del ', 'de ', 'do ', 'da ', 'di '))}{stem} {n}"
+        if r < 0.88:
+            return f"{n} {rng.choice(('rue', 'avenue', 'boulevard', 'chemin', 'place'))} {rng.choice(('de ', 'des ', 'du ', ''))}{stem}"
+        return f"{rng.choice(('USS', 'USNS', 'USNV', 'USCGC'))} {rng.choice(self.last)} FPO {rng.choice(('AA', 'AE', 'AP'))} {rng.randint(10000, 99999)}"
 
     def secondary(self, rng) -> str:
         return rng.choice(("Apt.", "Apt", "Suite", "Unit", "#", "Flat")) + " " + str(rng.randint(1, 999))
@@ -963,6 +994,99 @@ class Chinese:
         return out
 
 
+# --- hand-written prose templates (train/templates/zh_*.txt) --------------------------------------
+
+_TAG = re.compile(r"\[([PALO]):([^\[\]]+)\]")
+_LATIN_NAME = re.compile(r"[A-Za-z][A-Za-z .'\-]*")
+
+
+def parse_template(line: str) -> list[tuple[str, str | None]]:
+    """``[P:张伟]在[L:北京]`` -> [("张伟", "P"), ("在", None), ("北京", "L")]."""
+    out: list[tuple[str, str | None]] = []
+    pos = 0
+    for m in _TAG.finditer(line):
+        if m.start() > pos:
+            out.append((line[pos:m.start()], None))
+        out.append((m.group(2), m.group(1)))
+        pos = m.end()
+    if pos < len(line):
+        out.append((line[pos:], None))
+    return out
+
+
+class Prose:
+    """Sentences written for this project in the genres the tagger meets (news of every desk,
+    court and police reports, social-media posts, essays and history, local notices), with
+    marked names ``[P:]``, addresses ``[A:]``, places ``[L:]`` and organisations ``[O:]``
+    (see train/templates/README.md).  Each use keeps a marked value or swaps it for a
+    generated one of the same kind, so the contexts are learnt, not the values."""
+
+    KEEP: ClassVar[dict[str, float]] = {"P": 0.45, "A": 0.4, "L": 0.5, "O": 0.6}
+
+    def __init__(self, zh: Chinese, folder: Path):
+        self.zh = zh
+        self.genres: list[list[list[tuple[str, str | None]]]] = []
+        for path in sorted(folder.glob("zh_*.txt")):
+            lines = [parse_template(x) for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+            if lines:
+                self.genres.append(lines)
+        self.count = sum(map(len, self.genres))
+        self.keep = dict(self.KEEP)
+
+    def name_like(self, rng, orig: str) -> tuple[str, str | None]:
+        n = self.zh.n
+        if rng.random() < 0.05:  # the same context with an ordinary word or a club: no proof
+            return (rng.choice(self.zh.f.nouns) if rng.random() < 0.6 else self.zh.team(rng)), None
+        if _LATIN_NAME.fullmatch(orig):
+            return n.english(rng), "PER"
+        single, compound = n.surname_sets
+        if "·" in orig or "•" in orig:
+            return n.foreign(rng), "PER"
+        han = orig[:1] in single or orig[:2] in compound
+        if len(orig) == 1:
+            return n.surname(rng), "PER"
+        if not han:
+            if len(orig) == 2 and rng.random() < 0.5:
+                return n.given(rng) if rng.random() < 0.5 else n.given_char(rng) * 2, "PER"
+            return (n.foreign(rng) if rng.random() < 0.75 else n.japanese(rng)), "PER"
+        if len(orig) >= 4 and orig[:2] not in compound:
+            return n.foreign(rng) if rng.random() < 0.3 else n.cn_full(rng) + n.given_char(rng), "PER"
+        return n.cn_full(rng), "PER"
+
+    def fill(self, rng, parsed) -> list[Piece]:
+        out: list[Piece] = []
+        for text, tag in parsed:
+            if tag is None:
+                out.append((text, None))
+                continue
+            keep = rng.random() < self.keep[tag]
+            if tag == "P":
+                out.append((text, "PER") if keep else self.name_like(rng, text))
+            elif tag == "A":
+                out.append((text if keep else self.zh.p.full_address(rng), "ADDR"))
+            elif tag == "L":
+                if keep:
+                    out.append((text, "ADDR"))
+                else:
+                    r = rng.random()
+                    v = (self.zh.p.place(rng) if r < 0.6 else self.zh.p.landmark(rng) if r < 0.8
+                         else self.zh.foreign_place(rng))
+                    out.append((v, "ADDR"))
+            else:  # organisation: never labelled
+                out.append((text if keep else self.zh.org(rng), None))
+        return out
+
+    def sample(self, rng) -> list[Piece]:
+        genre = rng.choice(self.genres)
+        k = 1 if rng.random() < 0.65 else rng.choice((2, 2, 3))
+        out: list[Piece] = []
+        for i in range(k):
+            if i:
+                out.append((rng.choice(("", "", "\n", " ")), None))
+            out.extend(self.fill(rng, rng.choice(genre)))
+        return out
+
+
 # --- assembly --------------------------------------------------------------------------------------
 
 
@@ -1000,6 +1124,10 @@ def main(argv=None) -> int:
     ap.add_argument("--zh", type=int, default=130000)
     ap.add_argument("--en", type=int, default=50000)
     ap.add_argument("--mixed", type=int, default=6000)
+    ap.add_argument("--prose", type=int, default=200000,
+                    help="samples from the hand-written templates in train/templates")
+    ap.add_argument("--keep-name", type=float, default=Prose.KEEP["P"],
+                    help="share of template names kept as written (the rest are generated)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--jieba-dict", type=Path, default=None)
     args = ap.parse_args(argv)
@@ -1027,6 +1155,11 @@ def main(argv=None) -> int:
             f.write(json.dumps(to_record(pieces), ensure_ascii=False) + "\n")
             n += 1
             del i
+        prose = Prose(zh, HERE / "templates")
+        prose.keep = {**Prose.KEEP, "P": args.keep_name}
+        for _ in range(args.prose if prose.count else 0):
+            f.write(json.dumps(to_record(prose.sample(rng)), ensure_ascii=False) + "\n")
+            n += 1
         for _ in range(args.mixed):
             f.write(json.dumps(to_record(mixed(rng, zh, en)), ensure_ascii=False) + "\n")
             n += 1

@@ -6,6 +6,13 @@ file short; ``words(s)`` splits them.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from piguard import data as D
+
 
 def words(s: str) -> list[str]:
     return s.split()
@@ -14,14 +21,7 @@ def words(s: str) -> list[str]:
 # --- person-name material -------------------------------------------------------------------
 
 # Characters used in standard transliterations of foreign names (音译用字).
-TRANSLIT_SYLLABLES = words("""
-阿 埃 艾 爱 安 昂 奥 巴 拜 班 邦 保 贝 本 比 彼 毕 宾 波 伯 博 布 查 达 戴 丹 道 德 登 迪 蒂 丁 东
-杜 敦 多 厄 恩 尔 法 范 菲 芬 丰 佛 夫 福 弗 盖 甘 冈 戈 格 贡 古 圭 哈 海 汉 豪 赫 亨 洪 胡 华 霍
-基 吉 加 贾 杰 金 卡 凯 坎 康 柯 科 克 肯 库 夸 奎 拉 莱 赖 兰 朗 劳 勒 雷 蕾 里 利 莉 连 林 琳 隆 卢
-鲁 伦 罗 洛 马 玛 迈 麦 曼 芒 梅 门 蒙 米 敏 明 莫 默 姆 穆 纳 娜 奈 南 内 尼 涅 宁 努 诺 欧 帕 潘
-庞 佩 彭 皮 珀 普 齐 奇 恰 乔 切 琴 丘 萨 塞 桑 瑟 森 沙 莎 山 尚 舍 什 施 斯 松 苏 索 塔 泰 坦 汤 唐
-特 滕 提 图 托 瓦 万 威 韦 维 温 沃 乌 武 西 希 锡 谢 辛 休 雅 亚 扬 耶 叶 伊 因 英 尤 约 泽 扎 詹 兹
-""")
+TRANSLIT_SYLLABLES = list(D.cn_translit_chars())  # shipped: piguard/data/cn_translit_chars.txt
 # Common whole transliterated name parts, to mix with random syllable strings.
 TRANSLIT_PARTS = words("""
 约翰 詹姆斯 迈克尔 威廉 大卫 理查德 托马斯 查尔斯 丹尼尔 马修 安东尼 马克 保罗 史蒂文 安德鲁

@@ -12,8 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PY:-python3}
 SEED=${SEED:-1}
-EPOCHS=${EPOCHS:-6}
-MINUTES=${MINUTES:-30}  # a safety cap; 6 epochs take about 9 minutes on one core
+EPOCHS=${EPOCHS:-5}
+MINUTES=${MINUTES:-90}  # a safety cap; 5 epochs take about 25 minutes on one core
 OUT=${OUT:-src/piguard/ner/model.npz}
 TV=train/.venv
 if [ ! -x "$TV/bin/python" ]; then

@@ -180,3 +180,41 @@ def test_viterbi_matches_reference(seed, n_regions, cells):
             assert not want.any()
         else:
             assert got.tolist() == want.tolist()
+
+
+def test_two_character_names_need_a_surname_or_a_confident_transliteration():
+    from piguard.ner.runtime import TRANSLIT_CONF, _plausible_cjk_name
+
+    assert _plausible_cjk_name("王伟")  # surname first
+    assert _plausible_cjk_name("库克", TRANSLIT_CONF)  # 库/克 both transliteration characters
+    assert not _plausible_cjk_name("库克", TRANSLIT_CONF - 0.1)  # ... but only when confident
+    assert not _plausible_cjk_name("实付", 0.99)  # a field label: no surname, not a transliteration
+    assert _plausible_cjk_name("克林顿", 0.3)  # three characters and more: the model decides
+    assert _plausible_cjk_name("约翰·史密斯", 0.3)
+
+
+def test_prose_templates_parse_and_keep_labels():
+    """The hand-written training templates (train/templates) parse into labelled pieces, and
+    every line uses only the four tags with balanced brackets."""
+    import importlib.util
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    folder = root / "train" / "templates"
+    spec = importlib.util.spec_from_file_location("gen_data_for_test", root / "train" / "gen_data.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    assert gen.parse_template("[P:王]先生住在[A:北京市朝阳区建国路88号]，[O:北京大学]") == [
+        ("王", "P"), ("先生住在", None), ("北京市朝阳区建国路88号", "A"), ("，", None), ("北京大学", "O")]
+    files = sorted(folder.glob("zh_*.txt"))
+    assert len(files) >= 8
+    tag = re.compile(r"\[([PALO]):([^\[\]]+)\]")
+    lines = 0
+    for path in files:
+        for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            assert line.strip(), f"{path.name}:{i} blank"
+            rest = tag.sub("", line)
+            assert "[" not in rest and "]" not in rest, f"{path.name}:{i} stray bracket or unknown tag"
+            lines += 1
+    assert lines >= 5000

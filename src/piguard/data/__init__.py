@@ -367,6 +367,12 @@ def cn_given_name_chars() -> str:
 
 
 @cache
+def cn_translit_chars() -> str:
+    """Characters used to transliterate foreign names into Chinese (克, 林, 顿, 斯 ...)."""
+    return "".join("".join(line.split()) for line in _content_lines("cn_translit_chars.txt"))
+
+
+@cache
 def _en_first_names() -> tuple[tuple[str, str], ...]:
     return tuple(
         (fields[0], fields[1])

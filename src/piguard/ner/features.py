@@ -294,6 +294,13 @@ class Lexicon:
         d = Path(data_dir)
         self.first = frozenset(n.lower() for n in _read_list(d / "en_first_names.txt"))
         self.last = frozenset(n.lower() for n in _read_list(d / "en_last_names.txt"))
+        # lower-case ASCII word -> the feature columns it sets (1 first, 2 last, 3 title, 4 street)
+        kinds: dict[str, tuple[int, ...]] = {}
+        for col, ws in ((1, self.first), (2, self.last), (3, EN_TITLES), (4, EN_STREET_WORDS)):
+            for w in ws:
+                if w.isascii():
+                    kinds[w] = (*kinds.get(w, ()), col)
+        self.kinds = kinds
 
     def feats(self, text: str) -> np.ndarray:
         f = np.zeros((len(text), N_FEATS), dtype=np.float32)
@@ -309,26 +316,19 @@ class Lexicon:
                 self._word_feats(cps, f)
             if _LATIN.search(text) is None:
                 return f
-        first, last = self.first, self.last
         # word spans per feature column (1 en_first, 2 en_last, 3 en_title, 4 en_street,
         # 5 en_cap), then each column filled at once from its span starts and ends
         cols: tuple[list[int], ...] = ([], [], [], [], [], [])
+        kinds = self.kinds
         for m in self.WORD.finditer(text):
             w = m.group()
             if w[0].isupper():
-                cols[5].append(m.start())
-                cols[5].append(m.end())
-            if not w.isascii():
-                continue
-            lw = w.lower()
-            if lw in first:
-                cols[1].extend(m.span())
-            if lw in last:
-                cols[2].extend(m.span())
-            if lw in EN_TITLES:
-                cols[3].extend(m.span())
-            if lw in EN_STREET_WORDS:
-                cols[4].extend(m.span())
+                cols[5].extend(m.span())
+            ks = kinds.get(w.lower())
+            if ks:
+                span = m.span()
+                for k in ks:
+                    cols[k].extend(span)
         n = len(text)
         for k in range(1, 6):
             if cols[k]:

@@ -30,6 +30,7 @@ BATCH_ROWS = 400  # packed rows per forward pass (small passes stay in cache)
 VITERBI_CELLS = 1 << 16  # steps x regions decoded together (bounds the step-major arrays)
 REGION_MARGIN = 1.0  # a character is decoded when an entity tag scores within this of O
 SEED_MARGIN = 0.3  # ... and only in regions where some character's entity tag is this close
+TRANSLIT_CONF = 0.7  # a two-character name without a surname needs this model confidence
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SENT_END = re.compile(r"[。！？；\n!?;]")
@@ -257,25 +258,27 @@ class Model:
         emr = em[rows]
         back = np.empty((lmax, r, k), dtype=np.int8)
         trans = self.trans[None, :, :]
+        cand_buf = np.empty((r, k, k), dtype=np.float32)
+        live_n = live.tolist()
         for t in range(1, lmax):
-            n = int(live[t]) if t < len(live) else 0
-            if n == 0:
-                break
-            cand = score[:n, :, None] + trans
-            back[t, :n] = cand.argmax(axis=1)
-            sc = cand.max(axis=1)
+            n = live_n[t]
+            cand = np.add(score[:n, :, None], trans, out=cand_buf[:n])
+            cand.argmax(axis=1, out=back[t, :n])
+            sc = score[:n]
+            cand.max(axis=1, out=sc)
             sc += emr[t, :n]
-            score[:n] = sc
         e0 = s0 + lengths - 1
         score += np.where(last[e0][:, None], self.end[None, :], self.trans[:, TAG_O][None, :])
         cur = score.argmax(axis=1)
         # backtrace of all regions together: a region joins when t reaches its last row
         out = np.empty((lmax, r), dtype=np.int64)
+        rows_r = np.arange(r)
         for t in range(lmax - 1, -1, -1):
-            n = int(live[t])
-            out[t, :n] = cur[:n]
+            n = live_n[t]
+            c = cur[:n]
+            out[t, :n] = c
             if t:
-                cur[:n] = back[t, np.arange(n), cur[:n]]
+                c[:] = back[t, rows_r[:n], c]
         inside = np.arange(lmax)[:, None] < lengths[None, :]
         tagged = ((out != TAG_O) & inside).any(axis=0).tolist()
         return [out[:int(lengths[i]), i] if tagged[i] else None for i in range(r)]
@@ -423,7 +426,7 @@ class Model:
             has_cjk = _CJK_CHAR.search(value) is not None
             if has_cjk and any(ch.isascii() and ch.isalpha() for ch in value):
                 return None  # names are in one script: "QQ号", "VIP客户" are labels
-            if has_cjk and not _plausible_cjk_name(value):
+            if has_cjk and not _plausible_cjk_name(value, conf):
                 return None  # 实付, 设备: a Chinese name starts with a surname
             if not has_cjk and not _latin_name(value):
                 return None  # code-like tokens in logs: c.e.s.OrderService, info, SKU
@@ -496,13 +499,25 @@ def _surnames() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(data.cn_surnames()), frozenset(data.cn_compound_surnames())
 
 
-def _plausible_cjk_name(value: str) -> bool:
-    """2-3 character Chinese names start with a known surname (single or compound); longer
-    names and transliterations with a middle dot (约翰·史密斯) are left to the model."""
-    if "·" in value or "•" in value or len(value) > 3 or len(value) < 2:
+@functools.cache
+def _translit_chars() -> frozenset[str]:
+    from piguard import data
+
+    return frozenset(data.cn_translit_chars())
+
+
+def _plausible_cjk_name(value: str, conf: float = 1.0) -> bool:
+    """A two-character Chinese name starts with a known surname (single or compound:
+    王伟, 欧阳), or is a confident transliteration (库克, 琼斯: both characters from the
+    transliteration table, model confidence >= TRANSLIT_CONF); longer names, names with a
+    middle dot and single characters (handled by the title rule) are left to the model."""
+    if len(value) != 2 or "·" in value or "•" in value:
         return True
     single, compound = _surnames()
-    return value[0] in single or value[:2] in compound
+    if value[0] in single or value in compound:
+        return True
+    table = _translit_chars()
+    return conf >= TRANSLIT_CONF and value[0] in table and value[1] in table
 
 
 def _latin_address(value: str) -> bool:
