@@ -29,7 +29,10 @@ addresses) scanning each record of CLUENER dev + MSRA val (Chinese) and presidio
 (English) one by one (``zh``, ``en``: short texts, 30-90 characters, so per-call overhead
 counts), and the same records joined by newlines into ~2,000-character documents
 (``zh-doc``, ``en-doc``: what a file scan sees), in this process, best of 3 passes after
-a warm-up; run it with ``taskset -c 0`` to pin one core.
+a warm-up; and all records of a language joined into one text (``zh-file``, ``en-file``:
+what ``piguard scan`` hands the detector for a file, up to 4 MB at a time, so the model's
+decoding runs over many windows at once).  Run it with ``OPENBLAS_NUM_THREADS=1 taskset -c 0``
+to measure one core.
 
 Usage: .venv/bin/python bench/ner_eval.py [--mode raw] [--speed] [--sets cluener_dev,...]
 """
@@ -159,10 +162,12 @@ def speed(runs: int = 3) -> dict:
     en = load("presidio_synth_v2")[0]
     det = piguard.Detector()
     out = {}
-    for name, texts in (("zh", zh), ("en", en), ("zh-doc", _docs(zh)), ("en-doc", _docs(en))):
+    cases = (("zh", zh), ("en", en), ("zh-doc", _docs(zh)), ("en-doc", _docs(en)),
+             ("zh-file", ["\n".join(zh)]), ("en-file", ["\n".join(en)]))
+    for name, texts in cases:
         n = sum(map(len, texts))
         for t in texts[:50]:
-            det.scan(t)
+            det.scan(t[:5000])
         best = 0.0
         for _ in range(runs):
             t0 = time.perf_counter()

@@ -1050,7 +1050,9 @@ class Prose:
                 return n.given(rng) if rng.random() < 0.5 else n.given_char(rng) * 2, "PER"
             return (n.foreign(rng) if rng.random() < 0.75 else n.japanese(rng)), "PER"
         if len(orig) >= 4 and orig[:2] not in compound:
-            return n.foreign(rng) if rng.random() < 0.3 else n.cn_full(rng) + n.given_char(rng), "PER"
+            # four characters opening with a surname character: nearly always a transliteration
+            # (马丁内斯); Han names are two or three characters (four with a compound surname)
+            return n.foreign(rng) if rng.random() < 0.8 else n.cn_full(rng), "PER"
         return n.cn_full(rng), "PER"
 
     def fill(self, rng, parsed) -> list[Piece]:

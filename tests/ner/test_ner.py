@@ -186,8 +186,8 @@ def test_two_character_names_need_a_surname_or_a_confident_transliteration():
     from piguard.ner.runtime import TRANSLIT_CONF, _plausible_cjk_name
 
     assert _plausible_cjk_name("王伟")  # surname first
-    assert _plausible_cjk_name("库克", TRANSLIT_CONF)  # 库/克 both transliteration characters
-    assert not _plausible_cjk_name("库克", TRANSLIT_CONF - 0.1)  # ... but only when confident
+    assert _plausible_cjk_name("帕克", TRANSLIT_CONF)  # 帕/克 both transliteration characters
+    assert not _plausible_cjk_name("帕克", TRANSLIT_CONF - 0.1)  # ... but only when confident
     assert not _plausible_cjk_name("实付", 0.99)  # a field label: no surname, not a transliteration
     assert _plausible_cjk_name("克林顿", 0.3)  # three characters and more: the model decides
     assert _plausible_cjk_name("约翰·史密斯", 0.3)
@@ -218,3 +218,17 @@ def test_prose_templates_parse_and_keep_labels():
             assert "[" not in rest and "]" not in rest, f"{path.name}:{i} stray bracket or unknown tag"
             lines += 1
     assert lines >= 5000
+
+
+def test_prose_templates_hold_no_excluded_string():
+    """Strings quoted from evaluation error listings (train/templates/EXCLUDED.txt) never
+    reach the training prose."""
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("check_templates", root / "train" / "check_templates.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert len(mod.excluded()) > 100
+    assert mod.excluded_hits() == []
