@@ -130,7 +130,7 @@ def main(argv=None) -> int:
     ap.add_argument("--minutes", type=float, default=30.0, help="stop early after this long")
     ap.add_argument("--epochs", type=int, default=6)
     ap.add_argument("--hidden", type=int, default=48)
-    ap.add_argument("--emb", type=int, default=48)
+    ap.add_argument("--emb", type=int, default=96)
     ap.add_argument("--batch-chars", type=int, default=6000)
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--min-count", type=int, default=2)
@@ -311,7 +311,7 @@ def export(model: Tagger, vocab: str, args, wkeys) -> None:
         "dilations": np.array(DILATIONS, dtype=np.int32),
         "words2": wkeys[2], "words3": wkeys[3], "words4": wkeys[4],
         "config": np.array(json.dumps({"tags": TAGS, "features": F.FEATURES, "hidden": args.hidden,
-                                       "emb": args.emb, "version": "ner-v1"})),
+                                       "emb": args.emb, "version": "ner-v2"})),
     }
     for i in range(len(DILATIONS)):
         w = sd[f"convs.{i}.weight"]  # H, Cin, 3

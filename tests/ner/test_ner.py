@@ -232,3 +232,25 @@ def test_prose_templates_hold_no_excluded_string():
     spec.loader.exec_module(mod)
     assert len(mod.excluded()) > 100
     assert mod.excluded_hits() == []
+
+
+@pytest.mark.parametrize("text, value", [
+    ("2026-11-30 INFO [main] c.e.job.Scheduler - job=settle started", "Scheduler"),  # dotted class
+    ("[order-group] Committed offset 1234 for partition 3", "Comm"),  # a piece of a word
+    ("I0412 controller.go:70] Reconciling pod default/web-1", "Reconciling"),  # one log word
+    ("退款将在3-5个工作日原路退回尾号1234的银行卡", "号1234"),  # a card tail is no address
+    ("商品型号Redmi K70，已发货", "Redmi"),  # a product after its label
+])
+def test_log_and_form_words_are_not_names_or_addresses(text, value):
+    found = [text[c.start:c.end] for c in recognize(text)]
+    assert not any(value in f or f in value for f in found), found
+
+
+def test_names_next_to_titles_and_keys_survive_the_code_filters():
+    from piguard.ner.runtime import _in_code_path
+
+    for text, word in [("Mr. Smith said", "Smith"), ("Mr.Smith said", "Smith"), ("name:John", "John"),
+                       ("John Smith: hi", "Smith")]:
+        s = text.index(word)
+        assert not _in_code_path(text, s, s + len(word)), text
+    assert _in_code_path("call Logger.info now", 5, 11)

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 __all__ = ["MODEL_VERSION", "PLACE_ONLY_SCORE", "recognize", "recognize_many"]
 
-MODEL_VERSION = "ner-v1"
+MODEL_VERSION = "ner-v2"
 # A bare place (北京, 日本) is no street address by the span conventions and names nobody; it
 # stays below the default threshold (0.5) and shows only with a lower --min-score.
 PLACE_ONLY_SCORE = 0.45

@@ -302,6 +302,11 @@ class Lexicon:
                     kinds[w] = (*kinds.get(w, ()), col)
         self.kinds = kinds
 
+    def is_en_name(self, word: str) -> bool:
+        """``word`` is in the shipped US Census first- or last-name lists."""
+        w = word.lower()
+        return w in self.first or w in self.last
+
     def feats(self, text: str) -> np.ndarray:
         f = np.zeros((len(text), N_FEATS), dtype=np.float32)
         if not text.isascii() and _CJK.search(text) is not None:

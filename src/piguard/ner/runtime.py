@@ -67,6 +67,15 @@ _FIELD_WORDS = frozenset("""
 """.split())
 # a trailing field label glued to a name (王小明手机): the longest label that leaves a name
 _FIELD_SUFFIX = re.compile("(?:" + "|".join(sorted(_FIELD_WORDS, key=len, reverse=True)) + ")$")
+# words that never occur inside an address but label the numbers next to which the model
+# may see one (尾号1234, 物流单号, 订单金额)
+_NOT_ADDRESS = re.compile("单号|尾号|卡号|账号|帐号|型号|编号|订单|金额|余额|手机|电话|密码|验证码|清关|快递|物流|备案|ICP")
+_PRODUCT_CUE = re.compile(r"(?:型号|机型|设备|品牌|产品|(?i:model|device|brand|product))[\s:：=]*\Z")
+_CODE_CHAR = re.compile(r"[\w$]")
+# a single word with a verb or noun ending that names rarely have (Reconciling, Consumed)
+_LOG_WORD = re.compile(r"[A-Z][a-z]+(?:ing|ed|tion|sion|ment|ness|able|ity|ize|ise|ful)")
+_WORD_BEFORE_DOT = re.compile(r"(\w+)\Z")
+_TITLES_DOT = frozenset(("mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "mx", "messrs"))
 _CJK_CHAR = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
 _MASKED = re.compile(r"[*＊×xX]{2}|某")
 _TITLE_PREFIX = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Madam|Mx)\.?\s+)+", re.IGNORECASE)
@@ -430,6 +439,15 @@ class Model:
                 return None  # 实付, 设备: a Chinese name starts with a surname
             if not has_cjk and not _latin_name(value):
                 return None  # code-like tokens in logs: c.e.s.OrderService, info, SKU
+            if not has_cjk and ((end < len(text) and text[end].isascii() and text[end].isalpha())
+                                or (start and text[start - 1].isascii() and text[start - 1].isalpha())):
+                return None  # a piece of a longer Latin word (Comm|itted, Reconci|ling)
+            if not has_cjk and _in_code_path(text, start, end):
+                return None  # a component of a dotted name: c.e.job.Scheduler, Logger.info
+            if _PRODUCT_CUE.search(text, max(0, start - 10), start):
+                return None  # "model Redmi K70", "设备：iPhone": a product after its label
+            if not has_cjk and _LOG_WORD.fullmatch(value) and not self.lex.is_en_name(value):
+                return None  # one capitalised log word: Reconciling, Consumed, Registration
             cue = _NAME_CUES.search(text, max(0, start - 8), start)
             if cue:
                 evidence.append("cue:" + cue.group(1).strip())
@@ -444,6 +462,8 @@ class Model:
         else:
             if not any(ch.isalpha() for ch in value):
                 return None  # a bare number is no address (thread ids, ports, ZIP codes alone)
+            if _NOT_ADDRESS.search(text, max(0, start - 1), end):
+                return None  # form labels and their values: 尾号1234, 物流单号, 金额, 商品型号
             cue = _ADDR_CUES.search(text, max(0, start - 8), start)
             if _CJK_CHAR.search(value) is None and not cue and not _latin_address(value):
                 return None  # "Android 15", "INFO  12345": no cue, street word or comma
@@ -518,6 +538,17 @@ def _plausible_cjk_name(value: str, conf: float = 1.0) -> bool:
         return True
     table = _translit_chars()
     return conf >= TRANSLIT_CONF and value[0] in table and value[1] in table
+
+
+def _in_code_path(text: str, start: int, end: int) -> bool:
+    """The word at ``start:end`` is joined to code by a dot or a slash: ``job.Scheduler``,
+    ``Scheduler.run``, ``org/Foo`` (no space around the dot, as in ``Mr. Smith``)."""
+    before = text[start - 2:start] if start >= 2 else ""
+    after = text[end:end + 2]
+    if len(before) == 2 and before[1] in "./\\" and _CODE_CHAR.match(before[0]) is not None:
+        m = _WORD_BEFORE_DOT.search(text, 0, start - 1)
+        return not (before[1] == "." and m is not None and m.group(1).lower() in _TITLES_DOT)
+    return len(after) == 2 and after[0] in "./\\(" and _CODE_CHAR.match(after[1]) is not None
 
 
 def _latin_address(value: str) -> bool:
