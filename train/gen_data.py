@@ -1023,7 +1023,7 @@ class Prose:
 
     KEEP: ClassVar[dict[str, float]] = {"P": 0.45, "A": 0.4, "L": 0.5, "O": 0.6}
 
-    def __init__(self, zh: Chinese, folder: Path):
+    def __init__(self, zh: Chinese, folder: Path, keep_name: float | None = None):
         self.zh = zh
         self.genres: list[list[list[tuple[str, str | None]]]] = []
         for path in sorted(folder.glob("zh_*.txt")):
@@ -1031,7 +1031,7 @@ class Prose:
             if lines:
                 self.genres.append(lines)
         self.count = sum(map(len, self.genres))
-        self.keep = dict(self.KEEP)
+        self.keep = dict(self.KEEP) if keep_name is None else {**self.KEEP, "P": keep_name}
 
     def name_like(self, rng, orig: str) -> tuple[str, str | None]:
         n = self.zh.n
@@ -1157,8 +1157,7 @@ def main(argv=None) -> int:
             f.write(json.dumps(to_record(pieces), ensure_ascii=False) + "\n")
             n += 1
             del i
-        prose = Prose(zh, HERE / "templates")
-        prose.keep = {**Prose.KEEP, "P": args.keep_name}
+        prose = Prose(zh, HERE / "templates", args.keep_name)
         for _ in range(args.prose if prose.count else 0):
             f.write(json.dumps(to_record(prose.sample(rng)), ensure_ascii=False) + "\n")
             n += 1

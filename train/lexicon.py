@@ -6,12 +6,7 @@ file short; ``words(s)`` splits them.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-
-from piguard import data as D
+from piguard import data as D  # src/ is on the path: gen_data.py puts it there
 
 
 def words(s: str) -> list[str]:

@@ -75,8 +75,7 @@ _CODE_CHAR = re.compile(r"[\w$]")
 # a single word with a verb or noun ending that names rarely have (Reconciling, Consumed)
 _LOG_WORD = re.compile(r"[A-Z][a-z]+(?:ing|ed|tion|sion|ment|ness|able|ity|ize|ise|ful)")
 _WORD_BEFORE_DOT = re.compile(r"(\w+)\Z")
-_TITLES_DOT = frozenset(("mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "mx", "messrs"))
-_CJK_CHAR = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+_TITLES_DOT = F.EN_TITLES | {"st", "jr", "sr", "messrs"}  # "Mr.Smith" is no code path
 _MASKED = re.compile(r"[*＊×xX]{2}|某")
 _TITLE_PREFIX = re.compile(r"^(?:(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Madam|Mx)\.?\s+)+", re.IGNORECASE)
 _HONORIFIC_SUFFIX = re.compile(r"(?:先生|女士|小姐|老师|同志|教授|医生|经理|总)$")
@@ -432,7 +431,7 @@ class Model:
                 return None  # a lone surname only with a title after it (王先生 -> 王)
             if _MASKED.search(value) or text[end:end + 1] in ("*", "＊") or text[end:end + 1] == "某":
                 return None
-            has_cjk = _CJK_CHAR.search(value) is not None
+            has_cjk = _CJK.search(value) is not None
             if has_cjk and any(ch.isascii() and ch.isalpha() for ch in value):
                 return None  # names are in one script: "QQ号", "VIP客户" are labels
             if has_cjk and not _plausible_cjk_name(value, conf):
@@ -465,7 +464,7 @@ class Model:
             if _NOT_ADDRESS.search(text, max(0, start - 1), end):
                 return None  # form labels and their values: 尾号1234, 物流单号, 金额, 商品型号
             cue = _ADDR_CUES.search(text, max(0, start - 8), start)
-            if _CJK_CHAR.search(value) is None and not cue and not _latin_address(value):
+            if _CJK.search(value) is None and not cue and not _latin_address(value):
                 return None  # "Android 15", "INFO  12345": no cue, street word or comma
             if cue:
                 evidence.append("cue:" + cue.group(1).strip())
@@ -546,7 +545,7 @@ def _in_code_path(text: str, start: int, end: int) -> bool:
     before = text[start - 2:start] if start >= 2 else ""
     after = text[end:end + 2]
     if len(before) == 2 and before[1] in "./\\" and _CODE_CHAR.match(before[0]) is not None:
-        m = _WORD_BEFORE_DOT.search(text, 0, start - 1)
+        m = _WORD_BEFORE_DOT.search(text, max(0, start - 17), start - 1)  # titles are short
         return not (before[1] == "." and m is not None and m.group(1).lower() in _TITLES_DOT)
     return len(after) == 2 and after[0] in "./\\(" and _CODE_CHAR.match(after[1]) is not None
 
