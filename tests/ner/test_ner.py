@@ -254,3 +254,22 @@ def test_names_next_to_titles_and_keys_survive_the_code_filters():
         s = text.index(word)
         assert not _in_code_path(text, s, s + len(word)), text
     assert _in_code_path("call Logger.info now", 5, 11)
+
+
+@pytest.mark.parametrize("after, org", [
+    ("（集团）股份有限公司总经理", True), ("(集团)控股有限公司", True), ("公司的浏览器", True),
+    ("汽车公司，", True), ("（深圳）电力开发有限公司", True), ("集团董事", True), (" Inc. said", True),
+    ("银行卡尾号", False), ("（男，1968年生）", False), ("先生，中国国籍", False), ("在公司工作", False),
+    ("表示，", False),
+])
+def test_organisation_continuations(after, org):
+    from piguard.ner.runtime import _ORG_AFTER
+
+    assert bool(_ORG_AFTER.match(after.removeprefix(" "))) is org
+
+
+def test_a_name_that_starts_a_company_name_is_no_person():
+    text = "张建国（男，1968年生），2009年起任张建国（集团）股份有限公司董事长。"
+    found = [(c.start, text[c.start:c.end]) for c in recognize(text) if c.entity == "PERSON_NAME"]
+    assert (0, "张建国") in found
+    assert not any(s > 5 for s, _ in found), found

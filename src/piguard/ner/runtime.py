@@ -88,6 +88,15 @@ _AFTER_SURNAME = re.compile(
     r"局长|处长|科长|主任|书记|经理|教授|医生|大夫|律师|警官|院长|校长|部长|市长|县长|主席|董事|"
     r"工|姐|哥|叔|伯|婶|嫂|爷|奶")
 _NAME_CUES_AFTER = re.compile(r"(先生|女士|小姐|同志|老师|教授|医生|经理|说|表示|认为)")
+# an organisation name goes on after the span: 网景公司, 马钢(集团), 黑牡丹（集团）股份,
+# 罗威汽车公司, 东方日升（宁波）电力开发有限公司 -- the span names a company, not a person
+_ORG_AFTER = re.compile(
+    r"(?:[（(][^）)\n]{1,10}[）)])?"
+    r"(?:(?:汽车|电力|电气|科技|实业|药业|制药|化工|传媒|物流|电器|食品|商贸|贸易|建设|工程|投资|置业|能源|"
+    r"电子|网络|软件|信息|通信|航空|钢铁|机械|服饰|影业|影视|文化|地产|房地产|生物|医药|家居|农业|集团|"
+    r"开发|控股)+)?"
+    r"(?:集团|股份|控股|(?:有限)?公司|总公司|分公司|总厂|银行(?![卡账帐流])|证券|基金公司|保险公司|"
+    r"(?i:inc\b|corp\b|ltd\b|llc\b|co\.|group\b|bank\b))")
 _ADDR_CUES = re.compile(r"(地址|住址|住所|所在地|寄往|送至|发往|(?i:address|ship to|lives at))[\s:：]*$")
 
 
@@ -443,6 +452,8 @@ class Model:
                 return None  # a piece of a longer Latin word (Comm|itted, Reconci|ling)
             if not has_cjk and _in_code_path(text, start, end):
                 return None  # a component of a dotted name: c.e.job.Scheduler, Logger.info
+            if _ORG_AFTER.match(text, end) or (text[end:end + 1] == " " and _ORG_AFTER.match(text, end + 1)):
+                return None  # the start of an organisation name: 网景公司, 马钢（集团）
             if _PRODUCT_CUE.search(text, max(0, start - 10), start):
                 return None  # "model Redmi K70", "设备：iPhone": a product after its label
             if not has_cjk and _LOG_WORD.fullmatch(value) and not self.lex.is_en_name(value):
