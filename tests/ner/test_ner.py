@@ -148,11 +148,21 @@ def _reference_viterbi(model, em, a, b, first, last):
     return np.array(path[::-1])
 
 
+def test_compiled_decoder_is_built_in_ci():
+    """setup.py builds the C decoder as optional; CI must not silently fall back to numpy."""
+    import os
+
+    from piguard.ner import runtime
+
+    if os.environ.get("CI") == "true":
+        assert runtime._C is not None, "piguard.ner._viterbi was not built"
+
+
 @settings(max_examples=25, deadline=None)
 @given(st.integers(0, 2**32 - 1), st.integers(1, 40), st.sampled_from([4, 64, 1 << 16]))
 def test_viterbi_matches_reference(seed, n_regions, cells):
-    """The batched, grouped decoder gives the textbook path for every region; a region whose
-    path is all O comes back as None."""
+    """The batched, grouped numpy decoder gives the textbook path for every region; a region
+    whose path is all O comes back as None."""
     import numpy as np
 
     from piguard.ner import _get, runtime
@@ -180,6 +190,44 @@ def test_viterbi_matches_reference(seed, n_regions, cells):
             assert not want.any()
         else:
             assert got.tolist() == want.tolist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.integers(1, 12), st.floats(0.5, 4.0))
+def test_compiled_decoder_matches_numpy(seed, n_windows, spread):
+    """The C decoder (regions, Viterbi, spans, confidence in one call) gives the numpy
+    decoder's spans on packed passes: windows separated by gap rows, first/last flags at
+    window edges, emissions from O-dominated to ambiguous."""
+    import numpy as np
+
+    from piguard.ner import _get, runtime
+
+    if runtime._C is None:
+        return
+    model = _get()
+    rng = np.random.default_rng(seed)
+    valid, first, last = [], [], []
+    for w in range(n_windows):
+        length = int(rng.integers(1, 80))
+        if w:
+            valid += [False] * runtime.GAP
+            first += [False] * runtime.GAP
+            last += [False] * runtime.GAP
+        valid += [True] * length
+        first += [True] + [False] * (length - 1)
+        last += [False] * (length - 1) + [True]
+    n = len(valid)
+    em = (rng.normal(size=(n, len(model.tags))) * spread).astype(np.float32)
+    em[:, 0] += rng.uniform(0, 2 * spread)  # O mostly ahead, as in real text
+    valid, first, last = (np.array(x, dtype=bool) for x in (valid, first, last))
+    model.compiled = False
+    try:
+        want = model.decode(em, valid, first, last)
+    finally:
+        model.compiled = True
+    got = model.decode(em, valid, first, last)
+    assert [g[:3] for g in got] == [w[:3] for w in want]
+    assert all(abs(g[3] - w[3]) < 1e-5 for g, w in zip(got, want))  # float32 vs double softmax
 
 
 def test_two_character_names_need_a_surname_or_a_confident_transliteration():

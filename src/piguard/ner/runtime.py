@@ -5,7 +5,10 @@ one per tap), so layer one is three row gathers; the other layers are three ``N 
 ``H x H`` products each (one per tap) plus shifted adds.  Several windows are packed into one sequence
 with an 8-row zero gap (the largest dilation), and gap rows are zeroed after every layer,
 which reproduces the zero padding of training exactly.  CRF decoding (Viterbi) runs only
-on short regions where some entity tag scores near the ``O`` tag, all regions at once.
+on short regions where some entity tag scores near the ``O`` tag; a small C helper
+(``_viterbi.c``, built by ``setup.py`` where a compiler is available) does the regions, the
+Viterbi paths and the spans in one call, and the numpy decoder below is its fallback and
+reference.
 """
 
 from __future__ import annotations
@@ -23,6 +26,11 @@ from piguard.detect.recognizers.base import Candidate
 from piguard.ner import PLACE_ONLY_SCORE
 from piguard.ner import features as F
 
+try:  # the compiled decoder (setup.py builds it where a C compiler is available)
+    from piguard.ner import _viterbi as _C
+except ImportError:  # pragma: no cover - numpy decoder below gives the same paths
+    _C = None
+
 MODEL_FILE = Path(__file__).resolve().parent / "model.npz"
 GAP = 8  # rows between packed windows: the largest dilation
 CHUNK = 360  # preferred window length (cut at sentence ends): keeps a pass in L2 cache
@@ -36,7 +44,8 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SENT_END = re.compile(r"[。！？；\n!?;]")
 # Cheap triggers for text without CJK characters.
 _TRIGGER = re.compile(
-    r"[A-Z][a-z\u00df-\u024f'’\-]+|[A-Z]\.|[A-Z\u00c0-\u00de][\u00df-\u024f]|"
+    # capitalised words, Latin-1 and Latin Extended capitals included (Östby, Živković)
+    r"[A-Z\u00c0-\u00de\u0100-\u024f][a-z\u00df-\u024f'’\-]+|[A-Z]\.|"
     r"\b[0-9]{1,6}[A-Za-z]?,? +[A-Za-z]|"
     r"(?i:\b(?:name|dear|address|lives?|street|zip|postcode|mr|mrs|ms|dr|prof|sir|madam|attn)\b)"
 )
@@ -49,9 +58,11 @@ Sorry Oh Well Now Because Since While Although However Therefore Sure Great Good
 Error Warning Info Debug Failed Success True False None Null Monday Tuesday Wednesday Thursday Friday
 Saturday Sunday January February March April June July August September October November December
 """.split())
-_WINDOW_LEFT, _WINDOW_RIGHT = 40, 48
+# context around a trigger: the network sees 15 characters each side (dilations 1, 2, 4, 8)
+_WINDOW_LEFT, _WINDOW_RIGHT = 24, 30
 
 TAG_O = 0
+_KINDS = ("PER", "ADDR")  # type index of the compiled decoder's spans (tags: O, then BIES per type)
 _PER, _ADDR = "PERSON_NAME", "ADDRESS"
 # Address detail: any of these makes an ADDRESS more than a bare place name.
 _ADDR_DETAIL = re.compile(
@@ -140,6 +151,7 @@ class Model:
             if t[0] in "BI":
                 self.end[i] = -1e4
         self.hidden = self.b0.shape[0]
+        self.compiled = True  # decode with the C helper when it is built (tests turn it off)
 
     @classmethod
     def load(cls, path: Path = MODEL_FILE) -> Model:
@@ -204,9 +216,9 @@ class Model:
             x[:-1] += fw[1:, 2 * h:]
         x += self.b0
         np.maximum(x, 0, out=x)
-        vm = None if valid is None else valid[:, None].astype(np.float32)
-        if vm is not None:
-            x *= vm
+        gaps = None if valid is None else np.flatnonzero(~valid)  # zeroed after every layer
+        if gaps is not None:
+            x[gaps] = 0.0
         for d, w, b in self.layers:
             y3 = np.matmul(x, w)  # 3, N, H: one product per tap, each contiguous
             y = y3[1]
@@ -215,8 +227,8 @@ class Model:
                 y[d:] += y3[0, :-d]
                 y[:-d] += y3[2, d:]
             np.maximum(y, 0, out=y)
-            if vm is not None:
-                y *= vm
+            if gaps is not None:
+                y[gaps] = 0.0
             x += y
         return x @ self.out_w + self.out_b
 
@@ -300,6 +312,35 @@ class Model:
         tagged = ((out != TAG_O) & inside).any(axis=0).tolist()
         return [out[:int(lengths[i]), i] if tagged[i] else None for i in range(r)]
 
+    def decode(self, em: np.ndarray, valid: np.ndarray, first: np.ndarray, last: np.ndarray):
+        """Spans ``(first row, end row, "PER"|"ADDR", confidence)`` of a packed pass's
+        emissions: regions, their best paths and the spans of those paths; confidence is the
+        mean over the span's rows of the probability of an entity tag.  By the compiled helper
+        where it is built, else by numpy (same spans; tests compare the two)."""
+        if _C is not None and self.compiled:
+            found = _C.spans(np.ascontiguousarray(em, dtype=np.float32), em.shape[1],
+                             valid.view(np.uint8), first.view(np.uint8), last.view(np.uint8),
+                             self.trans, self.start, self.end, REGION_MARGIN, SEED_MARGIN)
+            return [(a, b, _KINDS[k], conf) for a, b, k, conf in found]
+        return self._decode_numpy(em, valid, first, last)
+
+    def _decode_numpy(self, em: np.ndarray, valid: np.ndarray, first: np.ndarray, last: np.ndarray):
+        regions = self._regions(em, valid, first, last)
+        if not regions:
+            return []
+        out = []
+        p_entity = None  # per-row probability of an entity tag, prefix sums
+        for (rs, _re), path in zip(regions, self.viterbi(em, regions, first, last)):
+            if path is None:
+                continue  # all O
+            for a, b, kind in _spans(path):
+                if p_entity is None:
+                    z = np.exp(em - em.max(axis=1, keepdims=True))
+                    p = 1.0 - z[:, TAG_O] / z.sum(axis=1)
+                    p_entity = np.concatenate(([0.0], np.cumsum(p, dtype=np.float64))).tolist()
+                out.append((rs + a, rs + b, kind, (p_entity[rs + b] - p_entity[rs + a]) / (b - a)))
+        return out
+
     # --- main entry ---------------------------------------------------------------------------
 
     def recognize_many(self, texts: list[str]) -> list[list[Candidate]]:
@@ -337,30 +378,14 @@ class Model:
         else:
             em, valid = np.concatenate(ems), np.concatenate(valids)
             first, last = np.concatenate(firsts), np.concatenate(lasts)
-        regions = self._regions(em, valid, first, last)
-        if not regions:
-            return results
-        paths = self.viterbi(em, regions, first, last)
         all_jobs = [job for batch in passes for job in batch]
-        p_entity = None  # per-row probability of an entity tag, prefix sums (for span confidence)
-        for (rs, _re), path in zip(regions, paths):
-            if path is None:
-                continue  # all O
-            spans = _spans(path)
-            if not spans:
-                continue
-            if p_entity is None:
-                z = np.exp(em - em.max(axis=1, keepdims=True))
-                p_entity = np.concatenate(([0.0], np.cumsum(1.0 - z[:, TAG_O] / z.sum(axis=1)))).tolist()
+        for rs, rend, kind, conf in self.decode(em, valid, first, last):
             j = bisect.bisect_right(starts, rs) - 1
             ti, ws, _we = all_jobs[j]
             off = ws - starts[j]
-            text = texts[ti]
-            for a, b, kind in spans:
-                conf = (p_entity[rs + b] - p_entity[rs + a]) / (b - a)
-                c = self._candidate(text, rs + a + off, rs + b + off, kind, conf)
-                if c is not None:
-                    results[ti].append(c)
+            c = self._candidate(texts[ti], rs + off, rend + off, kind, conf)
+            if c is not None:
+                results[ti].append(c)
         return results
 
     def _pack(self, texts, batch, cache):
