@@ -321,3 +321,26 @@ def test_a_name_that_starts_a_company_name_is_no_person():
     found = [(c.start, text[c.start:c.end]) for c in recognize(text) if c.entity == "PERSON_NAME"]
     assert (0, "张建国") in found
     assert not any(s > 5 for s, _ in found), found
+
+
+def test_transliterated_names_before_a_person_word_are_persons_and_countries_are_not():
+    from piguard.ner.runtime import _person_not_place
+
+    assert _person_not_place("克林顿") and _person_not_place("库马拉通加")
+    assert not _person_not_place("巴基斯坦") and not _person_not_place("纽约")  # CLDR places
+    assert not _person_not_place("王伟") and not _person_not_place("·克林")
+    text = "外交部发言人介绍，克林顿总统将于下月访华，巴基斯坦表示欢迎，吉布提也派了代表。"
+    persons = {text[c.start:c.end] for c in recognize(text) if c.entity == "PERSON_NAME"}
+    assert "克林顿" in persons
+    assert not persons & {"巴基斯坦", "吉布提"}, persons
+    text = "贝宁先生在会上发言。"  # a country name used as a person's name, with a title after it
+    assert "贝宁" in {text[c.start:c.end] for c in recognize(text) if c.entity == "PERSON_NAME"}
+
+
+def test_world_places_table():
+    from piguard import data
+
+    places = data.world_places_zh()
+    assert places["巴基斯坦"] == "territory" and places["纽约"] == "city"
+    assert "戴维斯" not in places  # Antarctic stations named after people are left out
+    assert len(places) > 1000

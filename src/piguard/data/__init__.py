@@ -65,6 +65,7 @@ __all__ = [
     "is_service_number",
     "plate_provinces",
     "residence_unassigned_regions",
+    "world_places_zh",
 ]
 
 RESIDENCE_PERMIT_PREFIXES: frozenset[str] = frozenset({"810000", "820000", "830000"})
@@ -370,6 +371,17 @@ def cn_given_name_chars() -> str:
 def cn_translit_chars() -> str:
     """Characters used to transliterate foreign names into Chinese (克, 林, 顿, 斯 ...)."""
     return "".join("".join(line.split()) for line in _content_lines("cn_translit_chars.txt"))
+
+
+@cache
+def world_places_zh() -> dict[str, str]:
+    """Chinese names of countries/territories and time-zone cities (Unicode CLDR):
+    ``{name: "territory" | "city"}``."""
+    out: dict[str, str] = {}
+    for line in _content_lines("world_places_zh.txt"):
+        name, kind = line.split("\t")
+        out[name] = kind
+    return out
 
 
 @cache

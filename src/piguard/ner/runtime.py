@@ -108,6 +108,11 @@ _ORG_AFTER = re.compile(
     r"开发|控股)+)?"
     r"(?:集团|股份|控股|(?:有限)?公司|总公司|分公司|总厂|银行(?![卡账帐流])|证券|基金公司|保险公司|"
     r"(?i:inc\b|corp\b|ltd\b|llc\b|co\.|group\b|bank\b))")
+# what follows a person, not a place: 克林顿总统, 马丁一行, 琼斯表示
+_PERSON_AFTER = re.compile(
+    r"(?:副?总统|总理|首相|主席|国王|女王|亲王|王子|公主|总书记|部长|外长|大使|议员|将军|教授|博士|先生|"
+    r"女士|夫人|小姐|一行|说|表示|认为|指出|强调|宣布|称)")
+_TITLE_AFTER = re.compile(r"先生|女士|小姐|夫人|太太|教授|博士|同志|老师|医生")
 _ADDR_CUES = re.compile(r"(地址|住址|住所|所在地|寄往|送至|发往|(?i:address|ship to|lives at))[\s:：]*$")
 
 
@@ -442,6 +447,9 @@ class Model:
         if "*" in value or "＊" in value:
             return None  # masked values (李*, 北京市朝阳区****) are not findings
         evidence = [f"model:{self.version}"]
+        if kind == "ADDR" and _person_not_place(value) and _PERSON_AFTER.match(text, end):
+            kind = "PER"  # a transliterated name the model read as a place: 克林顿总统
+            evidence.append("retyped:person-cue")
         if kind == "PER":
             m = _TITLE_PREFIX.match(value)
             if m:
@@ -484,6 +492,9 @@ class Model:
             if not has_cjk and _LOG_WORD.fullmatch(value) and not self.lex.is_en_name(value):
                 return None  # one capitalised log word: Reconciling, Consumed, Registration
             cue = _NAME_CUES.search(text, max(0, start - 8), start)
+            if (not cue and _world_places().get(value) == "territory"
+                    and not _TITLE_AFTER.match(text, end)):
+                return None  # a country or territory (吉布提, 巴基斯坦), not a person
             if cue:
                 evidence.append("cue:" + cue.group(1).strip())
             else:
@@ -559,6 +570,22 @@ def _translit_chars() -> frozenset[str]:
     from piguard import data
 
     return frozenset(data.cn_translit_chars())
+
+
+@functools.cache
+def _world_places() -> dict[str, str]:
+    from piguard import data
+
+    return data.world_places_zh()
+
+
+def _person_not_place(value: str) -> bool:
+    """A bare transliteration (2-8 characters from the transliteration table, middle dots
+    allowed) that is no country, territory or city name: 克林顿, 琼斯, 库马拉通加."""
+    if not 2 <= len(value) <= 8 or value in _world_places():
+        return False
+    table = _translit_chars()
+    return all(ch in table or ch in "·•" for ch in value) and value[0] not in "·•"
 
 
 def _plausible_cjk_name(value: str, conf: float = 1.0) -> bool:
