@@ -344,3 +344,12 @@ def test_world_places_table():
     assert places["巴基斯坦"] == "territory" and places["纽约"] == "city"
     assert "戴维斯" not in places  # Antarctic stations named after people are left out
     assert len(places) > 1000
+
+
+def test_an_adverb_glued_to_a_name_is_cut_off():
+    from piguard.ner import _get
+
+    model = _get()
+    assert model._glued_tail("王建华也") == 1 and model._glued_tail("李松梅译") == 1
+    assert model._glued_tail("王建华") == 0 and model._glued_tail("林志刚") == 0  # 刚 ends names
+    assert model._glued_tail("王也") == 0  # too short to be a name plus a word

@@ -112,6 +112,8 @@ _ORG_AFTER = re.compile(
 _PERSON_AFTER = re.compile(
     r"(?:副?总统|总理|首相|主席|国王|女王|亲王|王子|公主|总书记|部长|外长|大使|议员|将军|教授|博士|先生|"
     r"女士|夫人|小姐|一行|说|表示|认为|指出|强调|宣布|称)")
+# adverbs, particles and verbs that follow a name but do not end one (武斌也, 克林顿已, 李松梅译)
+_NAME_TAIL_WORDS = frozenset("也已仅更最都又还就曾却便亦仍屡竟并即乃们等说译著编称讲问答笑把被给让叫与及跟")
 _TITLE_AFTER = re.compile(r"先生|女士|小姐|夫人|太太|教授|博士|同志|老师|医生")
 _ADDR_CUES = re.compile(r"(地址|住址|住所|所在地|寄往|送至|发往|(?i:address|ship to|lives at))[\s:：]*$")
 
@@ -429,6 +431,16 @@ class Model:
             last[off + e - s - 1] = True
         return ids, feats, valid, first, last, offsets
 
+    def _glued_tail(self, value: str) -> int:
+        """1 when the model glued the next word's first character to a Chinese name: an
+        adverb, particle or verb that does not end names (克林顿已, 武斌也, 李松梅译)."""
+        n = len(value)
+        if n < 3:
+            return 0
+        if value[-1] in _NAME_TAIL_WORDS and _plausible_cjk_name(value[:-1]):
+            return 1
+        return 0
+
     def _is_word(self, value: str) -> bool:
         n = len(value)
         if n not in self.lex.words.keys:
@@ -468,6 +480,9 @@ class Model:
             m = _FIELD_SUFFIX.search(value, 1)
             if m:
                 end -= len(m.group())
+                value = text[start:end]
+            if _CJK.match(value):
+                end -= self._glued_tail(value)
                 value = text[start:end]
             if len(value) == 1 and _is_cjk_char(value) and not _AFTER_SURNAME.match(text, end):
                 return None  # a lone surname only with a title after it (王先生 -> 王)
