@@ -353,3 +353,22 @@ def test_an_adverb_glued_to_a_name_is_cut_off():
     assert model._glued_tail("王建华也") == 1 and model._glued_tail("李松梅译") == 1
     assert model._glued_tail("王建华") == 0 and model._glued_tail("林志刚") == 0  # 刚 ends names
     assert model._glued_tail("王也") == 0  # too short to be a name plus a word
+
+
+@pytest.mark.parametrize("value, ok", [
+    ("Villacher Strasse 89", True), ("Ziegelgasse 19", True), ("Via Roma 5", True),
+    ("ul. Długa 7", True), ("Avda. Rio Nalon 58", True), ("221B Baker Street", True),
+    ("Android 15", False), ("Windows 11", False), ("INFO", False),
+])
+def test_latin_address_forms(value, ok):
+    from piguard.ner.runtime import _latin_address
+
+    assert _latin_address(value) is ok
+
+
+def test_labels_of_numbers_and_systems_are_not_names():
+    text = "Order #2024070928675695189\nShip to: Owen Ward, 5633 River Court, Apt 23D, Salem, MA 27382"
+    persons = {text[c.start:c.end] for c in recognize(text) if c.entity == "PERSON_NAME"}
+    assert "Order" not in persons and "Owen Ward" in persons
+    text = "2026-11-30 INFO login ok uid=5 os=Android 14 sdk=34"
+    assert not [c for c in recognize(text) if c.entity == "PERSON_NAME"]

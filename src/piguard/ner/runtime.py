@@ -81,7 +81,10 @@ _FIELD_SUFFIX = re.compile("(?:" + "|".join(sorted(_FIELD_WORDS, key=len, revers
 # words that never occur inside an address but label the numbers next to which the model
 # may see one (尾号1234, 物流单号, 订单金额)
 _NOT_ADDRESS = re.compile("单号|尾号|卡号|账号|帐号|型号|编号|订单|金额|余额|手机|电话|密码|验证码|清关|快递|物流|备案|ICP")
-_PRODUCT_CUE = re.compile(r"(?:型号|机型|设备|品牌|产品|(?i:model|device|brand|product))[\s:：=]*\Z")
+_PRODUCT_CUE = re.compile(
+    r"(?:型号|机型|设备|品牌|产品|系统|(?i:model|device|brand|product|os|platform|browser))[\s:：=]*\Z")
+# a single word that labels a number: "Order #2024...", "Ticket No. 5", "Invoice: 42"
+_NUMBER_LABEL_AFTER = re.compile(r"\s?(?:#|No\.|Nr\.|n[oº]\s?\d)")
 _CODE_CHAR = re.compile(r"[\w$]")
 # a single word with a verb or noun ending that names rarely have (Reconciling, Consumed)
 _LOG_WORD = re.compile(r"[A-Z][a-z]+(?:ing|ed|tion|sion|ment|ness|able|ity|ize|ise|ful)")
@@ -504,6 +507,8 @@ class Model:
                 return None  # the start of an organisation name: 网景公司, 马钢（集团）
             if _PRODUCT_CUE.search(text, max(0, start - 10), start):
                 return None  # "model Redmi K70", "设备：iPhone": a product after its label
+            if not has_cjk and " " not in value and _NUMBER_LABEL_AFTER.match(text, end):
+                return None  # "Order #2024...": a label of the number after it
             if not has_cjk and _LOG_WORD.fullmatch(value) and not self.lex.is_en_name(value):
                 return None  # one capitalised log word: Reconciling, Consumed, Registration
             cue = _NAME_CUES.search(text, max(0, start - 8), start)
@@ -547,7 +552,8 @@ _EN_STREET = re.compile(
     r"freeway|fwy|turnpike|estates?|park|center|centre|building|bldg|po box|fpo|apo|dpo|"
     # continental street words (Rue ..., Via ..., ul. ...) and street-name endings
     # (Ziegelgasse, Kiannonkatu, Strandvejen, Populierenstraat)
-    r"rue|via|viale|piazza|corso|calle|avenida|rua|travessa|praça|plaza|ul|al|aleja|plac|"
+    r"rue|via|viale|piazza|corso|calle|avenida|avda|rua|travessa|praça|plaza|ul|al|aleja|plac|"
+    r"stra(?:ss|ß)e|str|gasse|weg|allee|platz|gate|gata|gatan|vej|gade|straat|laan|utca|ulica|"
     r"\w+(?:stra(?:ss|ß)e|gasse|weg|allee|platz|damm|katu|tie|kuja|polku|vej|vejen|gade|gata|"
     r"gatan|v(?:ä|a)gen|veien|gaten|stien|straat|laan|gracht|plein|utca|útja|ulica|cesta))\b)")
 _NUMBER_THEN_WORDS = re.compile(r"\d+[A-Za-z]?,?\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)+")
