@@ -288,6 +288,7 @@ def test_prose_templates_hold_no_excluded_string():
     ("I0412 controller.go:70] Reconciling pod default/web-1", "Reconciling"),  # one log word
     ("退款将在3-5个工作日原路退回尾号1234的银行卡", "号1234"),  # a card tail is no address
     ("商品型号Redmi K70，已发货", "Redmi"),  # a product after its label
+    ("商品：Redmi K70 ×5 已发货", "Redmi"),
 ])
 def test_log_and_form_words_are_not_names_or_addresses(text, value):
     found = [text[c.start:c.end] for c in recognize(text)]

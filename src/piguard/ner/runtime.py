@@ -82,7 +82,7 @@ _FIELD_SUFFIX = re.compile("(?:" + "|".join(sorted(_FIELD_WORDS, key=len, revers
 # may see one (尾号1234, 物流单号, 订单金额)
 _NOT_ADDRESS = re.compile("单号|尾号|卡号|账号|帐号|型号|编号|订单|金额|余额|手机|电话|密码|验证码|清关|快递|物流|备案|ICP")
 _PRODUCT_CUE = re.compile(
-    r"(?:型号|机型|设备|品牌|产品|系统|(?i:model|device|brand|product|os|platform|browser))[\s:：=]*\Z")
+    r"(?:型号|机型|设备|品牌|产品|商品|货品|系统|(?i:model|device|brand|product|os|platform|browser))[\s:：=]*\Z")
 # a single word that labels a number: "Order #2024...", "Ticket No. 5", "Invoice: 42"
 _NUMBER_LABEL_AFTER = re.compile(r"\s?(?:#|No\.|Nr\.|n[oº]\s?\d)")
 _CODE_CHAR = re.compile(r"[\w$]")
