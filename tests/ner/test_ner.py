@@ -373,3 +373,39 @@ def test_labels_of_numbers_and_systems_are_not_names():
     assert "Order" not in persons and "Owen Ward" in persons
     text = "2026-11-30 INFO login ok uid=5 os=Android 14 sdk=34"
     assert not [c for c in recognize(text) if c.entity == "PERSON_NAME"]
+
+
+def _reference_windows(text):
+    """The trigger windows of Latin text, merged one by one (the runtime does it in numpy)."""
+    from piguard.ner import runtime as R
+
+    n, wins = len(text), []
+    for m in R._TRIGGER.finditer(text):
+        if m.group() in R._STOP_CAPS:
+            continue
+        s, e = max(0, m.start() - R._WINDOW_LEFT), min(n, m.end() + R._WINDOW_RIGHT)
+        if wins and s <= wins[-1][1] + 8:
+            wins[-1][1] = max(wins[-1][1], e)
+        else:
+            wins.append([s, e])
+    if not wins:
+        return []
+    if sum(e - s for s, e in wins) > 0.8 * n and n <= R.CHUNK:
+        return [(0, n)]
+    out = []
+    for s, e in wins:
+        while e - s > R.CHUNK:
+            out.append((s, s + R.CHUNK))
+            s += R.CHUNK
+        out.append((s, e))
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["The", "Smith", "lives", "at", "12 Oak St", "x" * 30, "Dear", " ",
+                                 "\n", ", ", "Mr.", "ok", "Ann", "a" * 90, "7"]), max_size=60))
+def test_latin_windows_match_the_reference(words):
+    from piguard.ner import _get
+
+    text = " ".join(words)
+    assert _get().windows(text) == _reference_windows(text)

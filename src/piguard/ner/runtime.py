@@ -186,18 +186,18 @@ class Model:
                 start = cut
             out.append((start, n))
             return out
-        wins: list[list[int]] = []
-        for m in _TRIGGER.finditer(text):
-            w = m.group()
-            if w in _STOP_CAPS:
-                continue
-            s, e = max(0, m.start() - _WINDOW_LEFT), min(n, m.end() + _WINDOW_RIGHT)
-            if wins and s <= wins[-1][1] + 8:
-                wins[-1][1] = max(wins[-1][1], e)
-            else:
-                wins.append([s, e])
-        if not wins:
+        spans = [m.span() for m in _TRIGGER.finditer(text) if m.group() not in _STOP_CAPS]
+        if not spans:
             return []
+        # windows around the triggers, merged when at most 8 characters apart
+        a = np.asarray(spans, dtype=np.int64)
+        s0 = np.maximum(a[:, 0] - _WINDOW_LEFT, 0)
+        e0 = np.minimum(a[:, 1] + _WINDOW_RIGHT, n)
+        reach = np.maximum.accumulate(e0)
+        new = np.ones(len(s0), dtype=bool)
+        new[1:] = s0[1:] > reach[:-1] + 8
+        heads = np.flatnonzero(new)
+        wins = list(zip(s0[heads].tolist(), np.maximum.reduceat(e0, heads).tolist()))
         if sum(e - s for s, e in wins) > 0.8 * n and n <= CHUNK:
             return [(0, n)]
         out = []
