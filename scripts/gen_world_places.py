@@ -7,7 +7,7 @@ ships (Unicode License v3, permissive).  Babel is needed only here, not at run t
     /tmp/babel/bin/python scripts/gen_world_places.py
 
 The name tagger reads transliterated foreign names (克林顿, 琼斯) as places as often as
-persons; this list lets it tell a country or city (巴基斯坦, 吉布提) from a person.
+persons; this list lets it tell a country or city (巴基斯坦, 马拉维) from a person.
 """
 
 from __future__ import annotations

@@ -102,8 +102,8 @@ _AFTER_SURNAME = re.compile(
     r"局长|处长|科长|主任|书记|经理|教授|医生|大夫|律师|警官|院长|校长|部长|市长|县长|主席|董事|"
     r"工|姐|哥|叔|伯|婶|嫂|爷|奶")
 _NAME_CUES_AFTER = re.compile(r"(先生|女士|小姐|同志|老师|教授|医生|经理|说|表示|认为)")
-# an organisation name goes on after the span: 网景公司, 马钢(集团), 黑牡丹（集团）股份,
-# 罗威汽车公司, 东方日升（宁波）电力开发有限公司 -- the span names a company, not a person
+# an organisation name goes on after the span: 星海公司, 金鹏(集团), 蓝天鹅（集团）股份,
+# 福特斯汽车公司, 华星（宁波）电力开发有限公司 -- the span names a company, not a person
 _ORG_AFTER = re.compile(
     r"(?:[（(][^）)\n]{1,10}[）)])?"
     r"(?:(?:汽车|电力|电气|科技|实业|药业|制药|化工|传媒|物流|电器|食品|商贸|贸易|建设|工程|投资|置业|能源|"
@@ -111,11 +111,11 @@ _ORG_AFTER = re.compile(
     r"开发|控股)+)?"
     r"(?:集团|股份|控股|(?:有限)?公司|总公司|分公司|总厂|银行(?![卡账帐流])|证券|基金公司|保险公司|"
     r"(?i:inc\b|corp\b|ltd\b|llc\b|co\.|group\b|bank\b))")
-# what follows a person, not a place: 克林顿总统, 马丁一行, 琼斯表示
+# what follows a person, not a place: 哈里森总统, 帕特森一行, 威尔逊表示
 _PERSON_AFTER = re.compile(
     r"(?:副?总统|总理|首相|主席|国王|女王|亲王|王子|公主|总书记|部长|外长|大使|议员|将军|教授|博士|先生|"
     r"女士|夫人|小姐|一行|说|表示|认为|指出|强调|宣布|称)")
-# adverbs, particles and verbs that follow a name but do not end one (武斌也, 克林顿已, 李松梅译)
+# adverbs, particles and verbs that follow a name but do not end one (刘建华也, 哈里森已, 赵文静译)
 _NAME_TAIL_WORDS = frozenset("也已仅更最都又还就曾却便亦仍屡竟并即乃们等说译著编称讲问答笑把被给让叫与及跟")
 _TITLE_AFTER = re.compile(r"先生|女士|小姐|夫人|太太|教授|博士|同志|老师|医生")
 _ADDR_CUES = re.compile(r"(地址|住址|住所|所在地|寄往|送至|发往|(?i:address|ship to|lives at))[\s:：]*$")
@@ -436,7 +436,7 @@ class Model:
 
     def _glued_tail(self, value: str) -> int:
         """1 when the model glued the next word's first character to a Chinese name: an
-        adverb, particle or verb that does not end names (克林顿已, 武斌也, 李松梅译)."""
+        adverb, particle or verb that does not end names (哈里森已, 刘建华也, 赵文静译)."""
         n = len(value)
         if n < 3:
             return 0
@@ -463,7 +463,7 @@ class Model:
             return None  # masked values (李*, 北京市朝阳区****) are not findings
         evidence = [f"model:{self.version}"]
         if kind == "ADDR" and _person_not_place(value) and _PERSON_AFTER.match(text, end):
-            kind = "PER"  # a transliterated name the model read as a place: 克林顿总统
+            kind = "PER"  # a transliterated name the model read as a place: 哈里森总统
             evidence.append("retyped:person-cue")
         if kind == "PER":
             m = _TITLE_PREFIX.match(value)
@@ -504,7 +504,7 @@ class Model:
             if not has_cjk and _in_code_path(text, start, end):
                 return None  # a component of a dotted name: c.e.job.Scheduler, Logger.info
             if _ORG_AFTER.match(text, end) or (text[end:end + 1] == " " and _ORG_AFTER.match(text, end + 1)):
-                return None  # the start of an organisation name: 网景公司, 马钢（集团）
+                return None  # the start of an organisation name: 星海公司, 金鹏（集团）
             if _PRODUCT_CUE.search(text, max(0, start - 10), start):
                 return None  # "model Redmi K70", "设备：iPhone": a product after its label
             if not has_cjk and " " not in value and _NUMBER_LABEL_AFTER.match(text, end):
@@ -514,7 +514,7 @@ class Model:
             cue = _NAME_CUES.search(text, max(0, start - 8), start)
             if (not cue and _world_places().get(value) == "territory"
                     and not _TITLE_AFTER.match(text, end)):
-                return None  # a country or territory (吉布提, 巴基斯坦), not a person
+                return None  # a country or territory (马拉维, 巴基斯坦), not a person
             if cue:
                 evidence.append("cue:" + cue.group(1).strip())
             else:
@@ -602,7 +602,7 @@ def _world_places() -> dict[str, str]:
 
 def _person_not_place(value: str) -> bool:
     """A bare transliteration (2-8 characters from the transliteration table, middle dots
-    allowed) that is no country, territory or city name: 克林顿, 琼斯, 库马拉通加."""
+    allowed) that is no country, territory or city name: 哈里森, 威尔逊, 瓦西列夫斯卡."""
     if not 2 <= len(value) <= 8 or value in _world_places():
         return False
     table = _translit_chars()
