@@ -6,7 +6,7 @@ ships (Unicode License v3, permissive).  Babel is needed only here, not at run t
     python3 -m venv /tmp/babel && /tmp/babel/bin/pip install 'babel>=2.16'
     /tmp/babel/bin/python scripts/gen_world_places.py
 
-The name tagger reads transliterated foreign names (克林顿, 琼斯) as places as often as
+The name tagger reads transliterated foreign names (哈里森, 威尔逊) as places as often as
 persons; this list lets it tell a country or city (巴基斯坦, 马拉维) from a person.
 """
 
