@@ -34,7 +34,7 @@ what ``piguard scan`` hands the detector for a file, up to 4 MB at a time, so th
 decoding runs over many windows at once).  Run it with ``OPENBLAS_NUM_THREADS=1 taskset -c 0``
 to measure one core.
 
-Usage: .venv/bin/python bench/ner_eval.py [--mode raw] [--speed] [--sets cluener_dev,...]
+Usage: .venv/bin/python bench/ner_eval.py [--mode raw] [--speed] [--sets cluener_dev,...] [--model PATH]
 """
 
 from __future__ import annotations
@@ -188,7 +188,14 @@ def main(argv=None) -> int:
     ap.add_argument("--speed", action="store_true", help="also measure chars/s")
     ap.add_argument("--no-accuracy", action="store_true")
     ap.add_argument("--json", type=Path, default=None, help="write the results here")
+    ap.add_argument("--model", type=Path, default=None,
+                    help="score this model file instead of the shipped one (training experiments)")
     args = ap.parse_args(argv)
+    if args.model is not None:
+        import piguard.ner as ner
+        from piguard.ner.runtime import Model
+
+        ner._model = Model.load(args.model)
     if not SHARED.exists():
         print(f"no evaluation data at {SHARED}", file=sys.stderr)
         return 2

@@ -10,7 +10,7 @@ holds a string of ``templates/EXCLUDED.txt`` (exit 1 if one does).  A hit of 12+
 worth reading: names, places and stock phrases (中华人民共和国, 新华社北京…电) can match by
 chance; a whole clause cannot.
 
-Usage: python train/check_templates.py [--n 12]
+Usage: python train/check_templates.py [--n 12] [--dir train/templates]
 """
 
 from __future__ import annotations
@@ -33,11 +33,11 @@ def excluded() -> list[str]:
             if not line.startswith("#") for w in line.split()]
 
 
-def excluded_hits() -> list[str]:
+def excluded_hits(folder: Path = HERE / "templates") -> list[str]:
     """``file:line: string`` for every template line that holds an excluded string."""
     words = excluded()
     out = []
-    for path in sorted((HERE / "templates").glob("zh_*.txt")):
+    for path in sorted(folder.glob("zh_*.txt")):
         for i, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             text = TAG.sub(r"\1", raw)
             out.extend(f"{path.name}:{i}: {w}" for w in words if w in text)
@@ -47,6 +47,7 @@ def excluded_hits() -> list[str]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--n", type=int, default=12)
+    ap.add_argument("--dir", type=Path, default=HERE / "templates", help="template folder")
     args = ap.parse_args(argv)
     n = args.n
     grams: set[str] = set()
@@ -60,7 +61,7 @@ def main(argv=None) -> int:
             grams.update(t[i:i + n] for i in range(len(t) - n + 1))
     hits = 0
     lines = 0
-    for path in sorted((HERE / "templates").glob("zh_*.txt")):
+    for path in sorted(args.dir.glob("zh_*.txt")):
         for i, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             lines += 1
             text = TAG.sub(r"\1", raw)
@@ -69,7 +70,7 @@ def main(argv=None) -> int:
                 hits += 1
                 print(f"{path.name}:{i}: {sorted(found)[0]!r} ({len(found)} runs)")
     print(f"{hits} of {lines} template lines share a {n}-character run with {len(files)} evaluation files")
-    bad = excluded_hits()
+    bad = excluded_hits(args.dir)
     for b in bad:
         print("excluded string:", b)
     print(f"{len(bad)} template lines hold a string of templates/EXCLUDED.txt")

@@ -1131,6 +1131,8 @@ def main(argv=None) -> int:
     ap.add_argument("--keep-name", type=float, default=Prose.KEEP["P"],
                     help="share of template names kept as written (the rest are generated)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--templates", type=Path, default=HERE / "templates",
+                    help="folder of zh_*.txt prose templates (default: train/templates)")
     ap.add_argument("--jieba-dict", type=Path, default=None)
     args = ap.parse_args(argv)
     rng = random.Random(args.seed)
@@ -1157,7 +1159,7 @@ def main(argv=None) -> int:
             f.write(json.dumps(to_record(pieces), ensure_ascii=False) + "\n")
             n += 1
             del i
-        prose = Prose(zh, HERE / "templates", args.keep_name)
+        prose = Prose(zh, args.templates, args.keep_name)
         for _ in range(args.prose if prose.count else 0):
             f.write(json.dumps(to_record(prose.sample(rng)), ensure_ascii=False) + "\n")
             n += 1
