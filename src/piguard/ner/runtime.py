@@ -82,7 +82,7 @@ _FIELD_SUFFIX = re.compile("(?:" + "|".join(sorted(_FIELD_WORDS, key=len, revers
 # may see one (尾号1234, 物流单号, 订单金额)
 _NOT_ADDRESS = re.compile("单号|尾号|卡号|账号|帐号|型号|编号|订单|金额|余额|手机|电话|密码|验证码|清关|快递|物流|备案|ICP")
 _PRODUCT_CUE = re.compile(
-    r"(?:型号|机型|设备|品牌|产品|商品|货品|系统|(?i:model|device|brand|product|os|platform|browser))[\s:：=]*\Z")
+    r"(?:型号|机型|设备|品牌|产品|商品|货品|(?i:model|device|brand|product|os|platform|browser))[\s:：=]*\Z")
 # a single word that labels a number: "Order #2024...", "Ticket No. 5", "Invoice: 42"
 _NUMBER_LABEL_AFTER = re.compile(r"\s?(?:#|No\.|Nr\.|n[oº]\s?\d)")
 _CODE_CHAR = re.compile(r"[\w$]")
@@ -105,19 +105,22 @@ _NAME_CUES_AFTER = re.compile(r"(先生|女士|小姐|同志|老师|教授|医�
 # an organisation name goes on after the span: 星海公司, 金鹏(集团), 蓝天鹅（集团）股份,
 # 福特斯汽车公司, 华星（宁波）电力开发有限公司 -- the span names a company, not a person
 _ORG_AFTER = re.compile(
-    r"(?:[（(][^）)\n]{1,10}[）)])?"
+    r" ?(?:[（(][^）)\n]{1,10}[）)])?"
     r"(?:(?:汽车|电力|电气|科技|实业|药业|制药|化工|传媒|物流|电器|食品|商贸|贸易|建设|工程|投资|置业|能源|"
     r"电子|网络|软件|信息|通信|航空|钢铁|机械|服饰|影业|影视|文化|地产|房地产|生物|医药|家居|农业|集团|"
     r"开发|控股)+)?"
     r"(?:集团|股份|控股|(?:有限)?公司|总公司|分公司|总厂|银行(?![卡账帐流])|证券|基金公司|保险公司|"
     r"(?i:inc\b|corp\b|ltd\b|llc\b|co\.|group\b|bank\b))")
+# personal titles after a name (贝先生, 王教授): a person even where the name is also a place
+_TITLES_AFTER = "先生|女士|小姐|夫人|太太|教授|博士|同志|老师|医生"
+_TITLE_AFTER = re.compile(_TITLES_AFTER)
 # what follows a person, not a place: 哈里森总统, 帕特森一行, 威尔逊表示
 _PERSON_AFTER = re.compile(
-    r"(?:副?总统|总理|首相|主席|国王|女王|亲王|王子|公主|总书记|部长|外长|大使|议员|将军|教授|博士|先生|"
-    r"女士|夫人|小姐|一行|说|表示|认为|指出|强调|宣布|称)")
+    r"(?:副?总统|总理|首相|主席|国王|女王|亲王|王子|公主|总书记|部长|外长|大使|议员|将军|一行|"
+    r"说|表示|认为|指出|强调|宣布|称|" + _TITLES_AFTER + ")")
 # adverbs, particles and verbs that follow a name but do not end one (刘建华也, 哈里森已, 赵文静译)
 _NAME_TAIL_WORDS = frozenset("也已仅更最都又还就曾却便亦仍屡竟并即乃们等说译著编称讲问答笑把被给让叫与及跟")
-_TITLE_AFTER = re.compile(r"先生|女士|小姐|夫人|太太|教授|博士|同志|老师|医生")
+
 _ADDR_CUES = re.compile(r"(地址|住址|住所|所在地|寄往|送至|发往|(?i:address|ship to|lives at))[\s:：]*$")
 
 
@@ -462,7 +465,7 @@ class Model:
         if "*" in value or "＊" in value:
             return None  # masked values (李*, 北京市朝阳区****) are not findings
         evidence = [f"model:{self.version}"]
-        if kind == "ADDR" and _person_not_place(value) and _PERSON_AFTER.match(text, end):
+        if kind == "ADDR" and _PERSON_AFTER.match(text, end) and _person_not_place(value):
             kind = "PER"  # a transliterated name the model read as a place: 哈里森总统
             evidence.append("retyped:person-cue")
         if kind == "PER":
@@ -503,7 +506,7 @@ class Model:
                 return None  # a piece of a longer Latin word (Comm|itted, Reconci|ling)
             if not has_cjk and _in_code_path(text, start, end):
                 return None  # a component of a dotted name: c.e.job.Scheduler, Logger.info
-            if _ORG_AFTER.match(text, end) or (text[end:end + 1] == " " and _ORG_AFTER.match(text, end + 1)):
+            if _ORG_AFTER.match(text, end):
                 return None  # the start of an organisation name: 星海公司, 金鹏（集团）
             if _PRODUCT_CUE.search(text, max(0, start - 10), start):
                 return None  # "model Redmi K70", "设备：iPhone": a product after its label
